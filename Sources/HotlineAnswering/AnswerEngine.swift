@@ -1,0 +1,181 @@
+import Foundation
+import HotlineKnowledge
+import HotlineText
+
+/// What the engine decided to do with a question.
+public enum Decision: String, Sendable, Codable {
+    /// The top FAQ answers it, with its cited articles.
+    case answer
+    /// Two or three FAQs are close: the caller picks one.
+    case clarify
+    /// A legal question we cannot answer confidently (or an urgent one, or the caller asked for
+    /// a person): a lawyer takes it.
+    case escalate
+    /// Not a legal question.
+    case outOfScope = "out_of_scope"
+}
+
+/// Why a question goes to a person.
+public enum EscalationReason: Sendable, Equatable {
+    case lowConfidence
+    case callerAskedForPerson
+    case urgent(trigger: String, priority: String)
+}
+
+public struct FAQMatch: Sendable {
+    public var faq: FAQRecord
+    /// Calibrated confidence in [0, 1].
+    public var confidence: Double
+    /// BM25 relevance from the FTS5 index.
+    public var relevance: Double
+}
+
+public struct ArticleMatch: Sendable {
+    public var article: ArticleRecord
+    /// BM25 relevance, squashed into [0, 1).
+    public var score: Double
+}
+
+/// Everything the engine knows about one question.
+public struct EngineResult: Sendable {
+    public var language: Language
+    public var decision: Decision
+    public var confidence: Double
+    public var faqMatches: [FAQMatch]
+    public var articleMatches: [ArticleMatch]
+    /// Articles the answer relies on (decision `answer`).
+    public var citations: [ArticleRecord]
+    /// FAQs offered to choose from (decision `clarify`).
+    public var choices: [FAQRecord]
+    public var escalation: EscalationReason?
+}
+
+/// Turns a question into a decision: FAQ-first BM25 retrieval through FTS5, re-ranked by a
+/// calibrated confidence, then statute retrieval over the rarest tokens.
+///
+/// One engine per thread (it owns a searcher, whose connection and analyser are single-threaded).
+public final class AnswerEngine {
+    public let searcher: KnowledgeBaseSearcher
+    public let configuration: EngineConfiguration
+    private let phrases: PhraseMatcher
+    private var analyzer: Analyzer { searcher.analyzer }
+
+    public init(file: KnowledgeBaseFile, configuration: EngineConfiguration = EngineConfiguration()) throws {
+        searcher = try file.searcher()
+        searcher.faqColumnWeights = (configuration.faqQuestionWeight, configuration.faqAnswerWeight, configuration.faqCitedWeight)
+        self.configuration = configuration
+        phrases = PhraseMatcher(sets: file.phraseSets, analyzer: searcher.analyzer)
+    }
+
+    /// The language of a question when the caller did not name one.
+    public func detectLanguage(_ question: String) -> Language { analyzer.detectLanguage(question) }
+
+    public func answer(_ question: String, language requested: Language? = nil) throws -> EngineResult {
+        let analysis = analyzer.analyze(question, language: requested)
+        let language = analysis.language
+        var distinct: [String] = []
+        var seen = Set<String>()
+        for token in analysis.tokens where seen.insert(token.text).inserted { distinct.append(token.text) }
+
+        let faqMatches = try rankFAQs(distinct)
+        let articleMatches = try searchArticles(distinct)
+        let top = faqMatches.first?.confidence ?? 0
+        let second = faqMatches.dropFirst().first?.confidence ?? 0
+        let hasLegalConcept = !analysis.concepts.isEmpty || analysis.tokens.contains { $0.kind == .term }
+
+        var result = EngineResult(language: language, decision: .outOfScope, confidence: top, faqMatches: faqMatches,
+                                  articleMatches: articleMatches, citations: [], choices: [], escalation: nil)
+        let matchedPhrases = phrases.matches(question, analyzer: analyzer, language: language)
+        if let trigger = matchedPhrases.first(where: { $0.kind == .trigger }) {
+            result.decision = .escalate
+            result.escalation = .urgent(trigger: trigger.id, priority: trigger.priority ?? "high")
+            return result
+        }
+        if matchedPhrases.contains(where: { $0.kind == .handoff }) {
+            result.decision = .escalate
+            result.escalation = .callerAskedForPerson
+            return result
+        }
+        let c = configuration
+        let close = faqMatches.prefix(c.maxClarifyChoices).filter { $0.confidence >= max(c.clarifyThreshold, top - c.clarifyMargin) }
+        if top >= c.answerThreshold && (close.count < 2 || top - second > c.clarifyMargin) {
+            result.decision = .answer
+            result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
+        } else if close.count >= 2 {
+            result.decision = .clarify
+            result.choices = close.map(\.faq)
+        } else if top >= c.answerThreshold {
+            result.decision = .answer
+            result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
+        } else if hasLegalConcept || top >= c.legalConfidenceFloor {
+            result.decision = .escalate
+            result.escalation = .lowConfidence
+        } else {
+            result.decision = .outOfScope
+        }
+        return result
+    }
+
+    /// Only the FAQ ranking of a question (no statutes, no decision): what the FAQ-matching
+    /// benchmark measures.
+    public func matchFAQs(_ question: String, language: Language? = nil) throws -> [FAQMatch] {
+        let analysis = analyzer.analyze(question, language: language)
+        var seen = Set<String>()
+        return try rankFAQs(analysis.tokens.map(\.text).filter { seen.insert($0).inserted })
+    }
+
+    /// Inverse document frequency over the FAQs (BM25's form, always positive).
+    private func faqWeight(_ token: String) -> Double {
+        KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(searcher.faqCount), containing: Double(searcher.faqDocumentFrequency(token)))
+    }
+
+    /// FTS5 retrieves candidates by BM25; each is then scored by how well the question matches
+    /// its best question variant (a cosine over IDF-weighted token sets) and its answer.
+    private func rankFAQs(_ tokens: [String]) throws -> [FAQMatch] {
+        let known = tokens.filter { searcher.faqDocumentFrequency($0) > 0 }
+        guard !known.isEmpty else { return [] }
+        let weights = Dictionary(uniqueKeysWithValues: known.map { ($0, faqWeight($0)) })
+        let queryTokens = known.sorted { weights[$0]! > weights[$1]! }.prefix(configuration.faqQueryTokens)
+        let queryWeight = queryTokens.reduce(0) { $0 + weights[$1]! }
+        let hits = try searcher.searchFAQs(Array(queryTokens), limit: configuration.faqCandidates)
+        let file = searcher.file
+        var matches: [FAQMatch] = []
+        for hit in hits {
+            guard let index = file.faqIndexByRowid[hit.rowid] else { continue }
+            var bestVariant = 0.0
+            var answerCoverage = 0.0
+            for variant in file.variantsByFAQ[index] {
+                let v = file.variants[variant]
+                var overlap = 0.0
+                for token in queryTokens where v.tokens.contains(token) { overlap += weights[token]! }
+                switch v.kind {
+                case .question:
+                    let variantWeight = file.variantWeights[variant]
+                    let similarity = overlap / max(1e-9, (queryWeight * variantWeight).squareRoot())
+                    bestVariant = max(bestVariant, similarity)
+                case .answer:
+                    answerCoverage = max(answerCoverage, overlap / max(1e-9, queryWeight))
+                }
+            }
+            let confidence = configuration.variantWeight * bestVariant + (1 - configuration.variantWeight) * answerCoverage
+            matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score))
+        }
+        return matches.sorted { ($0.confidence, $0.relevance) > ($1.confidence, $1.relevance) }
+    }
+
+    /// Statute articles by BM25 over the question's rarest tokens only: FTS5 scores every OR
+    /// match, so common tokens would make the query slow and add nothing.
+    private func searchArticles(_ tokens: [String]) throws -> [ArticleMatch] {
+        let total = max(1, searcher.articleCount)
+        let ceiling = max(1, Int(Double(total) * configuration.statuteMaxDocumentShare))
+        let rare = tokens.map { ($0, searcher.articleDocumentFrequency($0)) }
+            .filter { $0.1 > 0 && $0.1 <= ceiling }
+            .sorted { $0.1 < $1.1 }
+            .prefix(configuration.statuteQueryTokens)
+            .map(\.0)
+        let hits = try searcher.searchArticles(rare, limit: configuration.statuteMatches)
+        return try hits.compactMap { hit in
+            try searcher.article(rowid: hit.rowid).map { ArticleMatch(article: $0, score: hit.score / (hit.score + 10)) }
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// Every threshold and limit of the answering engine, with documented defaults.
+/// Loaded from a JSON file (`hotline ask --config FILE`); keys missing from the file keep their
+/// defaults. The defaults were tuned on the dev sets in `Tests/DevSet` (see README).
+public struct EngineConfiguration: Codable, Sendable, Equatable {
+    /// FAQ candidates fetched from the FTS5 index before re-ranking.
+    public var faqCandidates = 24
+    /// Statute articles reported per question.
+    public var statuteMatches = 5
+    /// Confidence at or above which the top FAQ is given as the answer.
+    public var answerThreshold = 0.5
+    /// Lowest confidence of an FAQ offered as a choice when asking the caller to clarify.
+    public var clarifyThreshold = 0.3
+    /// Candidates within this much confidence of the best one make the question ambiguous.
+    public var clarifyMargin = 0.04
+    /// At most this many choices in a clarify reply (2–3).
+    public var maxClarifyChoices = 3
+    /// Below this confidence and with no legal concept in the question, the question is not a
+    /// legal one (out of scope) rather than a legal one we cannot answer (escalate).
+    public var legalConfidenceFloor = 0.22
+    /// Statute search ignores tokens found in more than this share of articles (they cost time
+    /// and say little).
+    public var statuteMaxDocumentShare = 0.05
+    /// Statute search uses at most this many of the question's rarest tokens.
+    public var statuteQueryTokens = 12
+    /// FAQ search uses at most this many of the question's rarest tokens.
+    public var faqQueryTokens = 32
+    /// Share of the confidence that comes from the best question variant (the rest from the
+    /// answer text and cited articles).
+    public var variantWeight = 0.8
+    /// BM25 column weights for FAQ question variants, answers and cited article summaries.
+    public var faqQuestionWeight = 6.0
+    public var faqAnswerWeight = 1.5
+    public var faqCitedWeight = 0.5
+
+    public init() {}
+
+    public init(from decoder: Decoder) throws {
+        self.init()
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        func value<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
+            try container.decodeIfPresent(T.self, forKey: key) ?? current
+        }
+        faqCandidates = try value(.faqCandidates, faqCandidates)
+        statuteMatches = try value(.statuteMatches, statuteMatches)
+        answerThreshold = try value(.answerThreshold, answerThreshold)
+        clarifyThreshold = try value(.clarifyThreshold, clarifyThreshold)
+        clarifyMargin = try value(.clarifyMargin, clarifyMargin)
+        maxClarifyChoices = try value(.maxClarifyChoices, maxClarifyChoices)
+        legalConfidenceFloor = try value(.legalConfidenceFloor, legalConfidenceFloor)
+        statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
+        statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
+        faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
+        variantWeight = try value(.variantWeight, variantWeight)
+        faqQuestionWeight = try value(.faqQuestionWeight, faqQuestionWeight)
+        faqAnswerWeight = try value(.faqAnswerWeight, faqAnswerWeight)
+        faqCitedWeight = try value(.faqCitedWeight, faqCitedWeight)
+    }
+
+    public static func load(path: String) throws -> EngineConfiguration {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+        }
+        return try JSONDecoder().decode(EngineConfiguration.self, from: data)
+    }
+}

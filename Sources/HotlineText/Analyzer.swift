@@ -1,0 +1,255 @@
+/// One token the analyser emits.
+public struct AnalyzedToken: Hashable, Sendable {
+    public enum Kind: UInt8, Sendable {
+        /// A segmented (and, for European languages, stemmed) word. Occupies a position.
+        case word
+        /// A pair of adjacent CJK characters: recall for two-character terms ICU splits.
+        case bigram
+        /// A dictionary or glossary term matched as a whole.
+        case term
+        /// A glossary concept (`§wage`): the bridge between languages.
+        case concept
+    }
+
+    public var text: String
+    public var kind: Kind
+
+    public init(_ text: String, kind: Kind) {
+        self.text = text
+        self.kind = kind
+    }
+
+    /// Whether FTS5 stores the token at the position of the previous one.
+    public var isColocated: Bool { kind != .word }
+}
+
+/// The result of analysing one piece of text.
+public struct Analysis: Sendable {
+    public var language: Language
+    public var tokens: [AnalyzedToken]
+
+    /// The glossary concepts found in the text (without the `§` prefix).
+    public var concepts: Set<String> {
+        Set(tokens.lazy.filter { $0.kind == .concept }.map { String($0.text.dropFirst()) })
+    }
+}
+
+/// What every analyser of one knowledge base shares: the Chinese script table and the lexicon.
+/// Immutable and `Sendable`; build it once and give it to each thread's ``Analyzer``.
+public struct AnalyzerResources: Sendable {
+    public let chinese: ChineseScriptTable
+    public let lexicon: TermLexicon
+
+    public init(chinese: ChineseScriptTable, lexicon: TermLexicon) {
+        self.chinese = chinese
+        self.lexicon = lexicon
+    }
+
+    /// The analyser's version, stored in every knowledge base: an index built by another version
+    /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
+    public static var version: String { "hotline-analyzer/3 icu/\(ICU.version)" }
+}
+
+/// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
+///
+/// NFKC case folding → Traditional→Simplified folding of Chinese (not Japanese) → ICU word
+/// segmentation → per-word treatment (French elision, Korean particles, Snowball stemming) →
+/// CJK bigrams, dictionary terms and glossary concepts as colocated tokens.
+///
+/// Not thread-safe (ICU iterators and stemmers are stateful): one analyser per thread or per
+/// SQLite connection.
+public final class Analyzer {
+    public let resources: AnalyzerResources
+    private let breaker = WordBreaker()
+    private var stemmers: [Language: SnowballStemmer] = [:]
+    private let detector: LanguageDetector
+
+    /// In an indexed document, `⟦fr⟧` switches the language of the text that follows.
+    public static let languageMarkerOpen: Character = "⟦"
+    public static let languageMarkerClose: Character = "⟧"
+
+    public init(resources: AnalyzerResources) {
+        self.resources = resources
+        self.detector = LanguageDetector(chinese: resources.chinese)
+    }
+
+    /// Detects the language of raw text.
+    public func detectLanguage(_ text: String) -> Language {
+        detector.detect(ICU.nfkcCasefold(text))
+    }
+
+    /// Analyses a question or a piece of KB text in `language` (detected when `nil`).
+    public func analyze(_ text: String, language: Language? = nil) -> Analysis {
+        let normalized = ICU.nfkcCasefold(text)
+        let language = language ?? detector.detect(normalized)
+        let folded = fold(normalized, language: language)
+        return Analysis(language: language, tokens: tokens(ofFolded: folded, language: language))
+    }
+
+    /// Analyses an indexed document, whose segments may carry `⟦lang⟧` markers.
+    public func analyzeDocument(_ text: String) -> [AnalyzedToken] {
+        guard text.contains(Analyzer.languageMarkerOpen) else { return analyze(text, language: nil).tokens }
+        var result: [AnalyzedToken] = []
+        var language: Language? = nil
+        var rest = Substring(text)
+        while !rest.isEmpty {
+            if rest.first == Analyzer.languageMarkerOpen, let close = rest.firstIndex(of: Analyzer.languageMarkerClose) {
+                language = Language(tag: String(rest[rest.index(after: rest.startIndex)..<close]))
+                rest = rest[rest.index(after: close)...]
+                continue
+            }
+            let end = rest.firstIndex(of: Analyzer.languageMarkerOpen) ?? rest.endIndex
+            let segment = rest[..<end]
+            if end == rest.startIndex {
+                rest = rest.dropFirst()
+                continue
+            }
+            result.append(contentsOf: analyze(String(segment), language: language).tokens)
+            rest = rest[end...]
+        }
+        return result
+    }
+
+    /// The folded form of a term (NFKC case folding, and Traditional→Simplified unless Japanese).
+    public func normalize(_ text: String, language: Language?) -> String {
+        let normalized = ICU.nfkcCasefold(text).replacing("\u{2019}", with: "'")
+        return fold(normalized, language: language ?? detector.detect(normalized)).trimmingWhitespace()
+    }
+
+    /// Only the word tokens of `text`, as the lexicon needs them for multi-word terms.
+    func wordTokens(_ text: String, language: Language) -> [String] {
+        let folded = normalize(text, language: language)
+        var words: [String] = []
+        forEachWord(folded, language: language) { words.append($0) }
+        return words
+    }
+
+    // MARK: - Pipeline
+
+    private func fold(_ normalized: String, language: Language) -> String {
+        var text = normalized
+        if text.contains("\u{2019}") { text = text.replacing("\u{2019}", with: "'") }
+        if language == .japanese { return text }
+        return resources.chinese.fold(text)
+    }
+
+    private func tokens(ofFolded text: String, language: Language) -> [AnalyzedToken] {
+        var words: [String] = []
+        var spacedWords: [String] = []
+        forEachWord(text, language: language) { word in
+            words.append(word)
+            if let first = word.unicodeScalars.first, !ScriptClass(first).isUnspaced { spacedWords.append(word) }
+        }
+        var extras: [AnalyzedToken] = []
+        let lexicon = resources.lexicon
+        // Unspaced runs: bigrams and character-level lexicon matches.
+        let scalars = Array(text.unicodeScalars)
+        let wordSet = Set(words)
+        var index = 0
+        while index < scalars.count {
+            let scriptClass = ScriptClass(scalars[index])
+            guard scriptClass.isUnspaced else { index += 1; continue }
+            var end = index
+            while end < scalars.count, ScriptClass(scalars[end]).isUnspaced { end += 1 }
+            for start in index..<end {
+                if start + 1 < end, Self.takesBigrams(scalars[start], language), Self.takesBigrams(scalars[start + 1], language) {
+                    var bigram = String.UnicodeScalarView()
+                    bigram.append(scalars[start])
+                    bigram.append(scalars[start + 1])
+                    let text = String(bigram)
+                    if !wordSet.contains(text) { extras.append(AnalyzedToken(text, kind: .bigram)) }
+                }
+                if !lexicon.isEmpty {
+                    lexicon.forEachMatch(in: scalars, from: start) { output, _ in
+                        if let term = output.term, !wordSet.contains(term) { extras.append(AnalyzedToken(term, kind: .term)) }
+                        for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
+                    }
+                }
+            }
+            index = end
+        }
+        if !lexicon.isEmpty {
+            for start in spacedWords.indices {
+                lexicon.forEachSequenceMatch(in: spacedWords, from: start) { output in
+                    for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
+                }
+            }
+        }
+        var result = words.map { AnalyzedToken($0, kind: .word) }
+        result.reserveCapacity(result.count + extras.count)
+        result.append(contentsOf: extras)
+        return result
+    }
+
+    private static func takesBigrams(_ scalar: Unicode.Scalar, _ language: Language) -> Bool {
+        switch ScriptClass(scalar) {
+        case .han: true
+        case .kana: language == .japanese
+        default: false
+        }
+    }
+
+    /// Segments `text` with ICU and yields each word after per-script treatment.
+    private func forEachWord(_ text: String, language: Language, _ body: (String) -> Void) {
+        var text = text
+        text.withUTF8 { utf8 in
+            breaker.forEachWord(in: utf8) { range in
+                let word = String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
+                guard let first = word.unicodeScalars.first else { return }
+                switch ScriptClass(first) {
+                case .latin:
+                    let bare = language == .french || language == .english ? Self.stripElision(word) : word
+                    body(stem(bare, language: language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english))
+                case .cyrillic:
+                    body(stem(word, language: .russian))
+                case .arabic:
+                    body(stem(word, language: .arabic))
+                case .hangul:
+                    body(Self.stripKoreanParticle(word))
+                default:
+                    body(word)
+                }
+            }
+        }
+    }
+
+    private func stem(_ word: String, language: Language) -> String {
+        if let stemmer = stemmers[language] { return stemmer.stem(word) }
+        guard let algorithm = language.snowballAlgorithm, let stemmer = SnowballStemmer(algorithm: algorithm) else { return word }
+        stemmers[language] = stemmer
+        return stemmer.stem(word)
+    }
+
+    private static let elisionPrefixes = ["jusqu'", "lorsqu'", "puisqu'", "quoiqu'", "qu'", "l'", "d'", "j'", "m'", "n'", "s'", "t'", "c'"]
+
+    /// `l'employeur` → `employeur`: ICU keeps French elisions attached.
+    static func stripElision(_ word: String) -> String {
+        guard word.contains("'") else { return word }
+        for prefix in elisionPrefixes where word.hasPrefix(prefix) && word.count > prefix.count + 1 {
+            return String(word.dropFirst(prefix.count))
+        }
+        return word
+    }
+
+    private static let koreanParticles = [
+        "에서는", "으로는", "에게서", "한테서", "이라고", "에서", "에게", "한테", "으로", "까지", "부터", "처럼", "보다",
+        "이나", "이랑", "은", "는", "이", "가", "을", "를", "에", "의", "도", "로", "와", "과", "만", "랑",
+    ]
+
+    /// `비자가` → `비자`: Korean particles stay attached after ICU segmentation.
+    static func stripKoreanParticle(_ word: String) -> String {
+        for particle in koreanParticles where word.hasSuffix(particle) && word.count >= particle.count + 2 {
+            return String(word.dropLast(particle.count))
+        }
+        return word
+    }
+}
+
+extension String {
+    func trimmingWhitespace() -> String {
+        var scalars = Substring(self)
+        while let first = scalars.first, first.isWhitespace { scalars = scalars.dropFirst() }
+        while let last = scalars.last, last.isWhitespace { scalars = scalars.dropLast() }
+        return String(scalars)
+    }
+}

@@ -1,0 +1,85 @@
+/// Identifies the language of a question from its scripts and, for Latin text, its most common
+/// function words and letters.
+///
+/// Good enough to pick the stemmer and the answer language; a caller who names a language
+/// (`--lang`, the gateway's tag) always wins over detection.
+struct LanguageDetector {
+    let chinese: ChineseScriptTable
+
+    private static let latinHints: [(Language, Set<String>)] = [
+        (.french, ["le", "la", "les", "des", "est", "une", "je", "mon", "ma", "mes", "pas", "que", "qui", "pour", "avec", "dans", "sur", "et", "du", "au", "aux", "il", "elle", "ne", "suis", "ai", "comment", "quoi", "puis-je", "mais", "votre", "notre", "ce", "cette", "l", "d", "j", "qu"]),
+        (.spanish, ["el", "los", "las", "es", "mi", "mis", "por", "para", "con", "una", "y", "del", "que", "cómo", "como", "qué", "puedo", "tengo", "me", "no", "está", "estoy", "mi", "su", "pero", "sin", "muy"]),
+        (.german, ["der", "die", "das", "und", "ich", "nicht", "ist", "mein", "meine", "ein", "eine", "mit", "für", "von", "zu", "wie", "was", "kann", "habe", "auf", "mir", "mich", "wird", "bei", "oder"]),
+        (.portuguese, ["o", "os", "as", "é", "meu", "minha", "não", "com", "uma", "um", "do", "da", "dos", "das", "em", "para", "por", "que", "como", "posso", "tenho", "você", "ele", "ela", "sou", "estou", "mas"]),
+        (.english, ["the", "a", "an", "is", "my", "i", "not", "to", "of", "and", "in", "for", "with", "what", "how", "can", "do", "does", "me", "he", "she", "it", "are", "was", "have", "has", "if", "on", "at", "be", "will", "should", "who", "where", "when", "get", "want"]),
+    ]
+
+    func detect(_ normalized: String) -> Language {
+        var han = 0, kana = 0, hangul = 0, thai = 0, cyrillic = 0, arabic = 0, latin = 0
+        var traditional = 0, simplified = 0, vietnameseMarks = 0
+        for scalar in normalized.unicodeScalars {
+            switch ScriptClass(scalar) {
+            case .han:
+                han += 1
+                if chinese.isTraditional(scalar) { traditional += 1 } else if chinese.isSimplified(scalar) { simplified += 1 }
+            case .kana: kana += 1
+            case .hangul: hangul += 1
+            case .thai: thai += 1
+            case .cyrillic: cyrillic += 1
+            case .arabic: arabic += 1
+            case .latin:
+                latin += 1
+                if Self.isVietnameseLetter(scalar) { vietnameseMarks += 1 }
+            default: break
+            }
+        }
+        if kana > 0 && kana * 5 >= han { return .japanese }
+        if hangul > 0 && hangul >= han { return .korean }
+        if thai > 0 && thai >= latin { return .thai }
+        if arabic > 0 && arabic >= latin { return .arabic }
+        if cyrillic > 0 && cyrillic >= latin { return .russian }
+        if han > 0 && han * 2 >= latin {
+            if kana > 0 { return .japanese }
+            return traditional > simplified ? .traditionalChinese : .simplifiedChinese
+        }
+        if latin == 0 {
+            if han > 0 { return traditional > simplified ? .traditionalChinese : .simplifiedChinese }
+            return .english
+        }
+        if vietnameseMarks >= 2 { return .vietnamese }
+        return detectLatin(normalized)
+    }
+
+    private func detectLatin(_ text: String) -> Language {
+        let words = text.split(whereSeparator: { !$0.isLetter && $0 != "-" }).map(String.init)
+        var best: (Language, Int) = (.english, 0)
+        for (language, hints) in Self.latinHints {
+            var score = words.reduce(0) { $0 + (hints.contains($1) ? 1 : 0) }
+            score += Self.letterBonus(text, language)
+            if score > best.1 { best = (language, score) }
+        }
+        return best.0
+    }
+
+    private static func letterBonus(_ text: String, _ language: Language) -> Int {
+        var bonus = 0
+        for scalar in text.unicodeScalars {
+            switch (language, scalar) {
+            case (.french, "ç"), (.french, "è"), (.french, "ê"), (.french, "à"), (.french, "ù"), (.french, "œ"), (.french, "'"): bonus += 1
+            case (.spanish, "ñ"), (.spanish, "¿"), (.spanish, "¡"), (.spanish, "ó"), (.spanish, "í"), (.spanish, "á"): bonus += 1
+            case (.german, "ß"), (.german, "ä"), (.german, "ö"), (.german, "ü"): bonus += 1
+            case (.portuguese, "ã"), (.portuguese, "õ"), (.portuguese, "ç"): bonus += 1
+            default: break
+            }
+        }
+        return bonus
+    }
+
+    /// Letters only Vietnamese uses among the Latin-script languages we serve.
+    private static func isVietnameseLetter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x1EA0...0x1EF9, 0x0111, 0x01A1, 0x01B0, 0x0103: true
+        default: false
+        }
+    }
+}

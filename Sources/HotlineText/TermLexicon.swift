@@ -1,0 +1,127 @@
+/// Terms the analyser recognises as units: legal compounds from the dictionary (kept as one
+/// token besides their pieces) and glossary terms (each also yields its concept's token).
+///
+/// Unspaced scripts (Chinese, Japanese, Thai, and Korean with its attached particles) are
+/// matched character by character in a trie, because ICU's segmentation of the same term changes
+/// with its context (`租房` → `租|房`). Spaced scripts are matched on analysed (stemmed) token
+/// sequences, so `salaires` meets the glossary's `salaire`.
+public struct TermLexicon: Sendable {
+    /// What a matched term adds to the token stream.
+    struct Output: Sendable, Hashable {
+        var term: String?
+        var concepts: [String]
+    }
+
+    struct Node: Sendable {
+        var children: [UInt32: Int32] = [:]
+        var output: Int32 = -1
+    }
+
+    struct Sequence: Sendable {
+        var rest: [String]
+        var output: Int32
+    }
+
+    private(set) var nodes: [Node] = [Node()]
+    private(set) var outputs: [Output] = []
+    private(set) var sequences: [String: [Sequence]] = [:]
+
+    /// The token a concept adds: a prefix no analysed word can carry.
+    public static func conceptToken(_ concept: String) -> String { "§" + concept }
+
+    public static let empty = TermLexicon()
+
+    public var isEmpty: Bool { outputs.isEmpty }
+
+    init() {}
+
+    /// One source line of the lexicon: a term in a language, and the concept it stands for
+    /// (`nil` for a plain dictionary term).
+    public struct Entry: Sendable, Hashable {
+        public var language: Language?
+        public var term: String
+        public var concept: String?
+        public init(language: Language?, term: String, concept: String?) {
+            self.language = language
+            self.term = term
+            self.concept = concept
+        }
+    }
+
+    /// Builds the lexicon, analysing every term with `analyzer` (which must have no lexicon of its
+    /// own) so that terms and text are folded, segmented and stemmed alike.
+    public init(entries: [Entry], chinese: ChineseScriptTable) {
+        let plain = Analyzer(resources: AnalyzerResources(chinese: chinese, lexicon: .empty))
+        var characterOutputs: [[UInt32]: Output] = [:]
+        var sequenceOutputs: [[String]: Output] = [:]
+        for entry in entries {
+            let normalized = plain.normalize(entry.term, language: entry.language)
+            let scalars = Array(normalized.unicodeScalars)
+            let unspaced = !scalars.isEmpty && scalars.allSatisfy { ScriptClass($0).isUnspaced }
+            if unspaced {
+                guard scalars.count >= 2 else { continue }
+                let key = scalars.map(\.value)
+                var output = characterOutputs[key] ?? Output(term: normalized, concepts: [])
+                if let concept = entry.concept, !output.concepts.contains(TermLexicon.conceptToken(concept)) {
+                    output.concepts.append(TermLexicon.conceptToken(concept))
+                }
+                characterOutputs[key] = output
+            } else {
+                let words = plain.wordTokens(entry.term, language: entry.language ?? .english)
+                guard !words.isEmpty, let concept = entry.concept else { continue }
+                var output = sequenceOutputs[words] ?? Output(term: nil, concepts: [])
+                if !output.concepts.contains(TermLexicon.conceptToken(concept)) {
+                    output.concepts.append(TermLexicon.conceptToken(concept))
+                }
+                sequenceOutputs[words] = output
+            }
+        }
+        for (key, output) in characterOutputs.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            var node = 0
+            for value in key {
+                if let next = nodes[node].children[value] {
+                    node = Int(next)
+                } else {
+                    nodes.append(Node())
+                    nodes[node].children[value] = Int32(nodes.count - 1)
+                    node = nodes.count - 1
+                }
+            }
+            outputs.append(output)
+            nodes[node].output = Int32(outputs.count - 1)
+        }
+        for (words, output) in sequenceOutputs.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            outputs.append(output)
+            sequences[words[0], default: []].append(Sequence(rest: Array(words.dropFirst()), output: Int32(outputs.count - 1)))
+        }
+        for key in sequences.keys {
+            sequences[key]?.sort { $0.rest.count > $1.rest.count }
+        }
+    }
+
+    /// Every term that starts at `start` in `scalars` (longest first is not required: all count).
+    @inline(__always)
+    func forEachMatch(in scalars: [Unicode.Scalar], from start: Int, _ body: (Output, Int) -> Void) {
+        var node = 0
+        var index = start
+        while index < scalars.count, let next = nodes[node].children[scalars[index].value] {
+            node = Int(next)
+            index += 1
+            let output = nodes[node].output
+            if output >= 0 { body(outputs[Int(output)], index - start) }
+        }
+    }
+
+    /// Outputs of the token sequences that start at `start` in `words`.
+    @inline(__always)
+    func forEachSequenceMatch(in words: [String], from start: Int, _ body: (Output) -> Void) {
+        guard let candidates = sequences[words[start]] else { return }
+        for candidate in candidates {
+            let end = start + 1 + candidate.rest.count
+            guard end <= words.count else { continue }
+            if candidate.rest.isEmpty || Array(words[(start + 1)..<end]) == candidate.rest {
+                body(outputs[Int(candidate.output)])
+            }
+        }
+    }
+}

@@ -1,0 +1,18 @@
+import ArgumentParser
+
+@main
+struct Hotline: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "hotline",
+        abstract: "LegalHotline: build and check the knowledge base, ask it questions, measure it.",
+        subcommands: [KnowledgeBaseCommand.self, Ask.self, Evaluate.self]
+    )
+}
+
+struct KnowledgeBaseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "kb",
+        abstract: "Check, build and benchmark the knowledge base.",
+        subcommands: [Check.self, Build.self, Bench.self]
+    )
+}
