@@ -58,6 +58,8 @@ public final class AnswerEngine {
     public let searcher: KnowledgeBaseSearcher
     public let configuration: EngineConfiguration
     private let phrases: PhraseMatcher
+    /// Σ of the token weights of each FAQ variant: the norm of the similarity measure.
+    private let variantNorms: [Double]
     private var analyzer: Analyzer { searcher.analyzer }
 
     public init(file: KnowledgeBaseFile, configuration: EngineConfiguration = EngineConfiguration()) throws {
@@ -65,6 +67,9 @@ public final class AnswerEngine {
         searcher.faqColumnWeights = (configuration.faqQuestionWeight, configuration.faqAnswerWeight, configuration.faqCitedWeight)
         self.configuration = configuration
         phrases = PhraseMatcher(sets: file.phraseSets, analyzer: searcher.analyzer)
+        variantNorms = file.variants.map { variant in
+            variant.tokens.reduce(0.0) { $0 + AnswerEngine.tokenWeight($1, file: file, configuration: configuration) }
+        }
     }
 
     /// The language of a question when the caller did not name one.
@@ -124,9 +129,12 @@ public final class AnswerEngine {
         return try rankFAQs(analysis.tokens.map(\.text).filter { seen.insert($0).inserted })
     }
 
-    /// Inverse document frequency over the FAQs (BM25's form, always positive).
-    private func faqWeight(_ token: String) -> Double {
-        KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(searcher.faqCount), containing: Double(searcher.faqDocumentFrequency(token)))
+    /// A token's weight: its inverse document frequency over the FAQs, scaled by its kind.
+    static func tokenWeight(_ token: String, file: KnowledgeBaseFile, configuration: EngineConfiguration) -> Double {
+        let idf = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: Double(file.faqDocumentFrequency[token] ?? 0))
+        if token.hasPrefix("§") { return idf * configuration.conceptTokenWeight }
+        if token.unicodeScalars.count == 1 { return idf * configuration.singleCharacterWeight }
+        return idf
     }
 
     /// FTS5 retrieves candidates by BM25; each is then scored by how well the question matches
@@ -134,11 +142,13 @@ public final class AnswerEngine {
     private func rankFAQs(_ tokens: [String]) throws -> [FAQMatch] {
         let known = tokens.filter { searcher.faqDocumentFrequency($0) > 0 }
         guard !known.isEmpty else { return [] }
-        let weights = Dictionary(uniqueKeysWithValues: known.map { ($0, faqWeight($0)) })
+        let weights = Dictionary(uniqueKeysWithValues: known.map { ($0, AnswerEngine.tokenWeight($0, file: searcher.file, configuration: configuration)) })
         let queryTokens = known.sorted { weights[$0]! > weights[$1]! }.prefix(configuration.faqQueryTokens)
         let queryWeight = queryTokens.reduce(0) { $0 + weights[$1]! }
         let hits = try searcher.searchFAQs(Array(queryTokens), limit: configuration.faqCandidates)
         let file = searcher.file
+        let c = configuration
+        let topRelevance = max(1e-9, hits.map(\.score).max() ?? 1)
         var matches: [FAQMatch] = []
         for hit in hits {
             guard let index = file.faqIndexByRowid[hit.rowid] else { continue }
@@ -148,16 +158,17 @@ public final class AnswerEngine {
                 let v = file.variants[variant]
                 var overlap = 0.0
                 for token in queryTokens where v.tokens.contains(token) { overlap += weights[token]! }
+                let questionCoverage = overlap / max(1e-9, queryWeight)
                 switch v.kind {
                 case .question:
-                    let variantWeight = file.variantWeights[variant]
-                    let similarity = overlap / max(1e-9, (queryWeight * variantWeight).squareRoot())
+                    let variantCoverage = overlap / max(1e-9, variantNorms[variant])
+                    let similarity = pow(questionCoverage, c.questionCoverageExponent) * pow(variantCoverage, 1 - c.questionCoverageExponent)
                     bestVariant = max(bestVariant, similarity)
                 case .answer:
-                    answerCoverage = max(answerCoverage, overlap / max(1e-9, queryWeight))
+                    answerCoverage = max(answerCoverage, questionCoverage)
                 }
             }
-            let confidence = configuration.variantWeight * bestVariant + (1 - configuration.variantWeight) * answerCoverage
+            let confidence = c.variantWeight * bestVariant + c.answerWeight * answerCoverage + c.relevanceWeight * hit.score / topRelevance
             matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score))
         }
         return matches.sorted { ($0.confidence, $0.relevance) > ($1.confidence, $1.relevance) }

@@ -26,9 +26,21 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var statuteQueryTokens = 12
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
-    /// Share of the confidence that comes from the best question variant (the rest from the
-    /// answer text and cited articles).
+    /// Weight of the best question variant's similarity in the confidence.
     public var variantWeight = 0.8
+    /// Weight of the answer text's coverage of the question.
+    public var answerWeight = 0.2
+    /// Weight of the BM25 relevance relative to the best candidate's.
+    public var relevanceWeight = 0.0
+    /// How a variant's similarity balances covering the question (1) against the question
+    /// covering the variant (0); 0.5 is a cosine.
+    public var questionCoverageExponent = 0.5
+    /// Glossary concept tokens count this many times their IDF (they carry meaning across
+    /// languages and spellings).
+    public var conceptTokenWeight = 1.0
+    /// Single-character tokens (one Chinese character, one letter) count this many times their
+    /// IDF: they are often particles, and bigrams carry the same characters.
+    public var singleCharacterWeight = 1.0
     /// BM25 column weights for FAQ question variants, answers and cited article summaries.
     public var faqQuestionWeight = 6.0
     public var faqAnswerWeight = 1.5
@@ -52,7 +64,12 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
         statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
         faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
+        conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
+        singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)
         variantWeight = try value(.variantWeight, variantWeight)
+        answerWeight = try value(.answerWeight, answerWeight)
+        relevanceWeight = try value(.relevanceWeight, relevanceWeight)
+        questionCoverageExponent = try value(.questionCoverageExponent, questionCoverageExponent)
         faqQuestionWeight = try value(.faqQuestionWeight, faqQuestionWeight)
         faqAnswerWeight = try value(.faqAnswerWeight, faqAnswerWeight)
         faqCitedWeight = try value(.faqCitedWeight, faqCitedWeight)

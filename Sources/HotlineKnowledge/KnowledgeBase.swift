@@ -55,8 +55,6 @@ public struct KnowledgeBaseFile: Sendable {
     public let variantsByFAQ: [[Int]]
     /// In how many FAQs each token occurs (questions or answers).
     public let faqDocumentFrequency: [String: Int]
-    /// Σ of the IDF weights of each variant's tokens (the norm used by the confidence cosine).
-    public let variantWeights: [Double]
     public let phraseSets: [PhraseSet]
     public let laws: [String: (englishTitle: String, aliases: [String])]
 
@@ -120,12 +118,6 @@ public struct KnowledgeBaseFile: Sendable {
             for tokens in perFAQTokens { for token in tokens { frequency[token, default: 0] += 1 } }
             variantsByFAQ = byFAQ
             faqDocumentFrequency = frequency
-            let total = Double(faqs.count)
-            variantWeights = variants.map { variant in
-                variant.tokens.reduce(0.0) { sum, token in
-                    sum + KnowledgeBaseFile.inverseDocumentFrequency(documents: total, containing: Double(frequency[token] ?? 0))
-                }
-            }
             var sets: [String: PhraseSet] = [:]
             for row in try db.rows("SELECT kind, set_id, priority, language, phrase FROM phrases ORDER BY rowid") {
                 guard let kind = PhraseSet.Kind(rawValue: row[0] ?? ""), let language = Language(tag: row[3] ?? "") else { continue }

@@ -23,7 +23,7 @@ enum Schema {
     CREATE INDEX articles_by_statute ON articles(statute_id, is_current);
     CREATE TABLE summaries(statute_id TEXT PRIMARY KEY, zh TEXT, en TEXT);
     CREATE TABLE article_search(id INTEGER PRIMARY KEY, title TEXT NOT NULL, body TEXT NOT NULL);
-    CREATE VIRTUAL TABLE article_index USING fts5(title, body, content='article_search', content_rowid='id', tokenize='hotline', detail='column');
+    CREATE VIRTUAL TABLE article_index USING fts5(title, body, content='article_search', content_rowid='id', tokenize='hotline');
     CREATE VIRTUAL TABLE article_vocab USING fts5vocab(article_index, row);
     CREATE TABLE faqs(
         id INTEGER PRIMARY KEY,
@@ -35,7 +35,7 @@ enum Schema {
         origin TEXT NOT NULL
     );
     CREATE TABLE faq_search(id INTEGER PRIMARY KEY, questions TEXT NOT NULL, answers TEXT NOT NULL, cited TEXT NOT NULL);
-    CREATE VIRTUAL TABLE faq_index USING fts5(questions, answers, cited, content='faq_search', content_rowid='id', tokenize='hotline', detail='column');
+    CREATE VIRTUAL TABLE faq_index USING fts5(questions, answers, cited, content='faq_search', content_rowid='id', tokenize='hotline');
     CREATE VIRTUAL TABLE faq_vocab USING fts5vocab(faq_index, row);
     CREATE TABLE faq_variants(faq INTEGER NOT NULL, kind TEXT NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL);
     CREATE TABLE lexicon(language TEXT, term TEXT NOT NULL, concept TEXT);

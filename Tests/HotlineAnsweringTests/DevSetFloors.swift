@@ -1,0 +1,10 @@
+/// What the dev sets must keep reaching. The targets are zh-Hans recall@1 ≥ 0.90, every
+/// other language with ≥ 20 questions ≥ 0.85, ≥ 0.90 of should-not-answer questions not
+/// answered, ≤ 0.10 of answerable questions escalated. Floors below a target are what we reach
+/// today (see README); raise them as the engine improves, never lower them to pass.
+enum DevSetFloors {
+    static let simplifiedChineseRecallAt1 = 0.60
+    static let otherLanguageRecallAt1 = 0.60
+    static let notAnsweredRate = 0.90
+    static let answerableEscalatedRate = 0.80
+}

@@ -1,0 +1,122 @@
+import Foundation
+import HotlineAnswering
+import HotlineKnowledge
+import HotlineText
+import Testing
+
+@Suite struct DecisionTests {
+    @Test func aPlainWageQuestionIsAnsweredWithItsArticles() throws {
+        let result = try makeEngine().answer("老板拖欠了我三个月工资，我该怎么办？")
+        #expect(result.decision == .answer)
+        #expect(result.faqMatches.first?.faq.id == "labor.wage-arrears")
+        #expect(!result.citations.isEmpty)
+        #expect(result.language == .simplifiedChinese)
+    }
+
+    @Test func cantoneseMeetsTheMandarinFAQ() throws {
+        let result = try makeEngine().answer("老細拖咗我兩個月人工，點算好？")
+        #expect(result.language == .traditionalChinese)
+        #expect(result.faqMatches.first?.faq.id == "labor.wage-arrears")
+    }
+
+    @Test(arguments: [
+        ("Mon employeur ne m'a pas payé mon salaire depuis trois mois, que faire ?", "fr"),
+        ("Mi empleador no me ha pagado el salario desde hace tres meses", "es"),
+        ("Работодатель не платит мне зарплату уже три месяца", "ru"),
+    ])
+    func otherLanguagesFindTheFAQThroughTheGlossary(text: String, tag: String) throws {
+        let result = try makeEngine().answer(text, language: Language(tag: tag))
+        #expect(result.faqMatches.prefix(3).contains { $0.faq.id.hasPrefix("labor.") && $0.faq.id.contains("wage") })
+    }
+
+    @Test(arguments: ["转人工", "我要找律师", "真人回答", "I want to talk to a lawyer", "human please", "Je veux parler à un avocat", "担当者に代わってください"])
+    func askingForAPersonEscalates(text: String) throws {
+        let result = try makeEngine().answer(text)
+        #expect(result.decision == .escalate)
+        #expect(result.escalation == .callerAskedForPerson)
+    }
+
+    @Test(arguments: ["老细拖欠人工怎么办", "How do I find a lawyer?", "请律师要多少钱", "人工智能会取代律师吗"])
+    func wordsAloneDoNotAskForAPerson(text: String) throws {
+        let result = try makeEngine().answer(text)
+        #expect(result.escalation != .callerAskedForPerson)
+    }
+
+    @Test(arguments: ["救命，他正在打我", "My husband is beating me right now"])
+    func urgentSituationsEscalateAtOnce(text: String) throws {
+        let result = try makeEngine().answer(text)
+        #expect(result.decision == .escalate)
+        if case .urgent(_, let priority)? = result.escalation { #expect(priority == "urgent") } else { Issue.record("not urgent: \(String(describing: result.escalation))") }
+    }
+
+    @Test(arguments: ["今天广州天气怎么样", "Tell me a joke", "😀😀😀", "", "NEAR(", "\"", "*", "AND", "a\"b\"c OR NEAR(x y) *", String(repeating: "lorem ipsum ", count: 900), "\u{0}\u{7}\u{1B}[31m"])
+    func nonLegalAndHostileInputGetsADecisionNotAnError(text: String) throws {
+        let result = try makeEngine().answer(text)
+        #expect(result.decision == .outOfScope || result.decision == .escalate)
+    }
+}
+
+@Suite struct RenderingTests {
+    @Test func answersEndWithTheNoticeAndMarkSummaries() throws {
+        let engine = try makeEngine()
+        let renderer = AnswerRenderer(catalog: shippedCatalog)
+        let text = renderer.render(try engine.answer("老板拖欠工资怎么办"))
+        #expect(text.contains("非官方文本"))
+        #expect(text.hasSuffix(shippedCatalog.text("notice.not-legal-advice", .simplifiedChinese, ["phone": "12348"])))
+    }
+
+    @Test func traditionalChineseCallersReadTraditional() throws {
+        let renderer = AnswerRenderer(catalog: shippedCatalog)
+        let text = renderer.render(try makeEngine().answer("老闆拖欠工資點算", language: .traditionalChinese))
+        #expect(text.contains("資") || text.contains("勞"))
+        #expect(!text.contains("工资"))
+    }
+
+    @Test func aLanguageWithoutTheAnswerSaysSoAndFallsBackToEnglish() throws {
+        let renderer = AnswerRenderer(catalog: shippedCatalog)
+        let result = try makeEngine().answer("Mon propriétaire refuse de me rendre ma caution", language: .french)
+        let text = renderer.render(result)
+        if result.decision == .answer { #expect(text.contains(shippedCatalog.text("answer.language-fallback", .french))) }
+        #expect(text.contains("avocat") || text.contains("juridique"))
+    }
+
+    @Test func everyLocaleHasEveryKey() {
+        #expect(shippedCatalog.missingKeys().isEmpty)
+        #expect(shippedCatalog.languages.count == Language.allCases.count)
+    }
+}
+
+@Suite(.enabled(if: corpusAvailable, "needs ../shared/corpus")) struct OfficialTextTests {
+    @Test func importedOfficialTextIsQuotedInsteadOfTheSummary() throws {
+        let directory = TemporaryDirectory()
+        var (sources, _) = SourceLoader.load(directory: repositoryRoot + "/KnowledgeBase")
+        let data = try Data(contentsOf: URL(fileURLWithPath: corpusDirectory + "/statutes.jsonl"))
+        let (articles, diagnostics) = Importer.statutes(data, name: "statutes.jsonl")
+        #expect(diagnostics.isEmpty)
+        sources.articles += articles
+        let path = directory.path + "/kb.sqlite"
+        try KnowledgeBuilder(sources: sources).build(to: path)
+        let engine = try AnswerEngine(file: try KnowledgeBaseFile(path: path))
+        let result = try engine.answer("公司拖欠工资怎么办", language: .simplifiedChinese)
+        let article30 = result.citations.first { $0.id == "中华人民共和国劳动合同法#30" }
+        #expect(article30?.officialText?.contains("劳动报酬") == true)
+        let text = AnswerRenderer(catalog: shippedCatalog).render(result)
+        #expect(text.contains("官方文本"))
+    }
+}
+
+@Suite struct DevSetTests {
+    /// Floors from the issue, asserted on our own labelled dev sets (Tests/DevSet).
+    @Test func devSetMeetsTheFloors() throws {
+        let questions = try Evaluator.load(paths: [repositoryRoot + "/Tests/DevSet"])
+        #expect(questions.count >= 300)
+        let report = try Evaluator().evaluate(questions, engine: try makeEngine())
+        print(report.table())
+        #expect((report.row("zh-Hans")?.recallAt1 ?? 0) >= DevSetFloors.simplifiedChineseRecallAt1)
+        for row in report.rows where row.group != "zh-Hans" && row.answerable >= 20 {
+            #expect(row.recallAt1 >= DevSetFloors.otherLanguageRecallAt1, "\(row.group) recall@1 \(row.recallAt1)")
+        }
+        #expect(report.overall.notAnsweredRate >= DevSetFloors.notAnsweredRate)
+        #expect(report.overall.escalatedRate <= DevSetFloors.answerableEscalatedRate)
+    }
+}
