@@ -28,6 +28,8 @@ public struct FAQMatch: Sendable {
     public var confidence: Double
     /// BM25 relevance from the FTS5 index.
     public var relevance: Double
+    /// The question variant most similar to the question (index into the file's variants).
+    public var bestVariant: Int?
 }
 
 public struct ArticleMatch: Sendable {
@@ -58,8 +60,13 @@ public final class AnswerEngine {
     public let searcher: KnowledgeBaseSearcher
     public let configuration: EngineConfiguration
     private let phrases: PhraseMatcher
+    /// Each vocabulary token's weight (IDF over the FAQs, scaled by its kind).
+    private let tokenWeights: [Double]
     /// Σ of the token weights of each FAQ variant: the norm of the similarity measure.
     private let variantNorms: [Double]
+    /// Scratch space, one slot per vocabulary token: the weight of the tokens of the question
+    /// being ranked, zero elsewhere (reset after each question).
+    private var questionWeights: [Double]
     private var analyzer: Analyzer { searcher.analyzer }
 
     public init(file: KnowledgeBaseFile, configuration: EngineConfiguration = EngineConfiguration()) throws {
@@ -67,9 +74,10 @@ public final class AnswerEngine {
         searcher.faqColumnWeights = (configuration.faqQuestionWeight, configuration.faqAnswerWeight, configuration.faqCitedWeight)
         self.configuration = configuration
         phrases = PhraseMatcher(sets: file.phraseSets, analyzer: searcher.analyzer)
-        variantNorms = file.variants.map { variant in
-            variant.tokens.reduce(0.0) { $0 + AnswerEngine.tokenWeight($1, file: file, configuration: configuration) }
-        }
+        let weights = file.tokens.indices.map { AnswerEngine.tokenWeight(id: $0, file: file, configuration: configuration) }
+        tokenWeights = weights
+        variantNorms = file.variants.map { variant in variant.tokenIDs.reduce(0.0) { $0 + weights[Int($1)] } }
+        questionWeights = [Double](repeating: 0, count: file.tokens.count)
     }
 
     /// The language of a question when the caller did not name one.
@@ -130,8 +138,9 @@ public final class AnswerEngine {
     }
 
     /// A token's weight: its inverse document frequency over the FAQs, scaled by its kind.
-    static func tokenWeight(_ token: String, file: KnowledgeBaseFile, configuration: EngineConfiguration) -> Double {
-        let idf = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: Double(file.faqDocumentFrequency[token] ?? 0))
+    static func tokenWeight(id: Int, file: KnowledgeBaseFile, configuration: EngineConfiguration) -> Double {
+        let token = file.tokens[id]
+        let idf = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: Double(file.documentFrequency[id]))
         if token.hasPrefix("§") { return idf * configuration.conceptTokenWeight }
         if token.unicodeScalars.count == 1 { return idf * configuration.singleCharacterWeight }
         return idf
@@ -140,36 +149,44 @@ public final class AnswerEngine {
     /// FTS5 retrieves candidates by BM25; each is then scored by how well the question matches
     /// its best question variant (a cosine over IDF-weighted token sets) and its answer.
     private func rankFAQs(_ tokens: [String]) throws -> [FAQMatch] {
-        let known = tokens.filter { searcher.faqDocumentFrequency($0) > 0 }
-        guard !known.isEmpty else { return [] }
-        let weights = Dictionary(uniqueKeysWithValues: known.map { ($0, AnswerEngine.tokenWeight($0, file: searcher.file, configuration: configuration)) })
-        let queryTokens = known.sorted { weights[$0]! > weights[$1]! }.prefix(configuration.faqQueryTokens)
-        let queryWeight = queryTokens.reduce(0) { $0 + weights[$1]! }
-        let hits = try searcher.searchFAQs(Array(queryTokens), limit: configuration.faqCandidates)
         let file = searcher.file
+        var ids: [Int32] = []
+        for token in tokens { if let id = file.vocabulary[token], questionWeights[Int(id)] == 0 { questionWeights[Int(id)] = 1; ids.append(id) } }
+        defer { for id in ids { questionWeights[Int(id)] = 0 } }
+        guard !ids.isEmpty else { return [] }
+        ids.sort { tokenWeights[Int($0)] > tokenWeights[Int($1)] }
+        for (rank, id) in ids.enumerated() { questionWeights[Int(id)] = rank < configuration.faqQueryTokens ? tokenWeights[Int(id)] : 0 }
+        let queryIDs = ids.prefix(configuration.faqQueryTokens)
+        let queryWeight = queryIDs.reduce(0) { $0 + tokenWeights[Int($1)] }
+        let hits = try searcher.searchFAQs(queryIDs.map { file.tokens[Int($0)] }, limit: configuration.faqCandidates)
         let c = configuration
         let topRelevance = max(1e-9, hits.map(\.score).max() ?? 1)
         var matches: [FAQMatch] = []
+        matches.reserveCapacity(hits.count)
         for hit in hits {
             guard let index = file.faqIndexByRowid[hit.rowid] else { continue }
             var bestVariant = 0.0
+            var bestVariantIndex: Int? = nil
             var answerCoverage = 0.0
             for variant in file.variantsByFAQ[index] {
                 let v = file.variants[variant]
                 var overlap = 0.0
-                for token in queryTokens where v.tokens.contains(token) { overlap += weights[token]! }
+                for id in v.tokenIDs { overlap += questionWeights[Int(id)] }
                 let questionCoverage = overlap / max(1e-9, queryWeight)
                 switch v.kind {
                 case .question:
                     let variantCoverage = overlap / max(1e-9, variantNorms[variant])
                     let similarity = pow(questionCoverage, c.questionCoverageExponent) * pow(variantCoverage, 1 - c.questionCoverageExponent)
-                    bestVariant = max(bestVariant, similarity)
+                    if similarity > bestVariant || bestVariantIndex == nil {
+                        bestVariant = similarity
+                        bestVariantIndex = variant
+                    }
                 case .answer:
                     answerCoverage = max(answerCoverage, questionCoverage)
                 }
             }
             let confidence = c.variantWeight * bestVariant + c.answerWeight * answerCoverage + c.relevanceWeight * hit.score / topRelevance
-            matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score))
+            matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score, bestVariant: bestVariantIndex))
         }
         return matches.sorted { ($0.confidence, $0.relevance) > ($1.confidence, $1.relevance) }
     }
@@ -179,11 +196,15 @@ public final class AnswerEngine {
     private func searchArticles(_ tokens: [String]) throws -> [ArticleMatch] {
         let total = max(1, searcher.articleCount)
         let ceiling = max(1, Int(Double(total) * configuration.statuteMaxDocumentShare))
-        let rare = tokens.map { ($0, searcher.articleDocumentFrequency($0)) }
-            .filter { $0.1 > 0 && $0.1 <= ceiling }
-            .sorted { $0.1 < $1.1 }
-            .prefix(configuration.statuteQueryTokens)
-            .map(\.0)
+        var rare: [String] = []
+        var postings = 0
+        for (token, frequency) in tokens.map({ ($0, searcher.articleDocumentFrequency($0)) }).filter({ $0.1 > 0 && $0.1 <= ceiling }).sorted(by: { $0.1 < $1.1 }) {
+            // Bound the work FTS5 does (it scores every matching row): the rarest tokens first,
+            // until the posting lists to merge reach the budget.
+            if rare.count >= configuration.statuteQueryTokens || (postings + frequency > configuration.statutePostingBudget && !rare.isEmpty) { break }
+            rare.append(token)
+            postings += frequency
+        }
         let hits = try searcher.searchArticles(rare, limit: configuration.statuteMatches)
         return try hits.compactMap { hit in
             try searcher.article(rowid: hit.rowid).map { ArticleMatch(article: $0, score: hit.score / (hit.score + 10)) }

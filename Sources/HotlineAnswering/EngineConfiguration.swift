@@ -24,6 +24,8 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var statuteMaxDocumentShare = 0.05
     /// Statute search uses at most this many of the question's rarest tokens.
     public var statuteQueryTokens = 12
+    /// Statute search stops adding tokens when their posting lists would exceed this many rows.
+    public var statutePostingBudget = 4000
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
     /// Weight of the best question variant's similarity in the confidence.
@@ -64,6 +66,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
         statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
         faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
+        statutePostingBudget = try value(.statutePostingBudget, statutePostingBudget)
         conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
         singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)
         variantWeight = try value(.variantWeight, variantWeight)

@@ -39,7 +39,9 @@ public struct FAQVariant: Sendable {
     public var faq: Int
     public var kind: Kind
     public var language: Language
-    public var tokens: Set<String>
+    public var text: String
+    /// Distinct analysed tokens, as ids into ``KnowledgeBaseFile/vocabulary``.
+    public var tokenIDs: [Int32]
 }
 
 /// A knowledge-base file opened for reading: the shared, immutable part (metadata, lexicon,
@@ -53,8 +55,13 @@ public struct KnowledgeBaseFile: Sendable {
     public let variants: [FAQVariant]
     /// Indices into ``variants`` for each FAQ (by index in ``faqs``).
     public let variantsByFAQ: [[Int]]
-    /// In how many FAQs each token occurs (questions or answers).
-    public let faqDocumentFrequency: [String: Int]
+    /// Every token of the FAQ variants and answers, interned: comparing integers instead of
+    /// strings is what keeps FAQ matching within microseconds.
+    public let vocabulary: [String: Int32]
+    /// The token of each id.
+    public let tokens: [String]
+    /// In how many FAQs each token (by id) occurs, in questions or answers.
+    public let documentFrequency: [Int32]
     public let phraseSets: [PhraseSet]
     public let laws: [String: (englishTitle: String, aliases: [String])]
 
@@ -103,21 +110,33 @@ public struct KnowledgeBaseFile: Sendable {
             self.faqs = faqs
             let indexByRowid = Dictionary(uniqueKeysWithValues: faqs.enumerated().map { ($1.rowid, $0) })
             faqIndexByRowid = indexByRowid
-            variants = try db.rows("SELECT faq, kind, language, tokens FROM faq_variants ORDER BY rowid").compactMap { row in
+            var vocabulary: [String: Int32] = [:]
+            var tokens: [String] = []
+            func intern(_ token: String) -> Int32 {
+                if let id = vocabulary[token] { return id }
+                let id = Int32(tokens.count)
+                vocabulary[token] = id
+                tokens.append(token)
+                return id
+            }
+            variants = try db.rows("SELECT faq, kind, language, tokens, text FROM faq_variants ORDER BY rowid").compactMap { row in
                 guard let rowid = Int64(row[0] ?? ""), let index = indexByRowid[rowid], let language = Language(tag: row[2] ?? "") else { return nil }
-                return FAQVariant(faq: index, kind: FAQVariant.Kind(rawValue: row[1] ?? "q") ?? .question, language: language,
-                                  tokens: Set((row[3] ?? "").split(separator: " ").map(String.init)))
+                let ids = (row[3] ?? "").split(separator: " ").map { intern(String($0)) }
+                return FAQVariant(faq: index, kind: FAQVariant.Kind(rawValue: row[1] ?? "q") ?? .question, language: language, text: row[4] ?? "",
+                                  tokenIDs: Array(Set(ids)).sorted())
             }
             var byFAQ = [[Int]](repeating: [], count: faqs.count)
-            var perFAQTokens = [Set<String>](repeating: [], count: faqs.count)
+            var perFAQTokens = [Set<Int32>](repeating: [], count: faqs.count)
             for (index, variant) in variants.enumerated() {
                 byFAQ[variant.faq].append(index)
-                perFAQTokens[variant.faq].formUnion(variant.tokens)
+                perFAQTokens[variant.faq].formUnion(variant.tokenIDs)
             }
-            var frequency: [String: Int] = [:]
-            for tokens in perFAQTokens { for token in tokens { frequency[token, default: 0] += 1 } }
+            var frequency = [Int32](repeating: 0, count: tokens.count)
+            for set in perFAQTokens { for id in set { frequency[Int(id)] += 1 } }
             variantsByFAQ = byFAQ
-            faqDocumentFrequency = frequency
+            self.vocabulary = vocabulary
+            self.tokens = tokens
+            documentFrequency = frequency
             var sets: [String: PhraseSet] = [:]
             for row in try db.rows("SELECT kind, set_id, priority, language, phrase FROM phrases ORDER BY rowid") {
                 guard let kind = PhraseSet.Kind(rawValue: row[0] ?? ""), let language = Language(tag: row[3] ?? "") else { continue }
@@ -195,7 +214,7 @@ public final class KnowledgeBaseSearcher {
 
     /// In how many FAQs a token occurs (any column).
     public func faqDocumentFrequency(_ token: String) -> Int {
-        file.faqDocumentFrequency[token] ?? 0
+        file.vocabulary[token].map { Int(file.documentFrequency[Int($0)]) } ?? 0
     }
 
     /// In how many current articles a token occurs. Cached: the vocabulary does not change while

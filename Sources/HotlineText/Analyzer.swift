@@ -47,7 +47,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/4 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/6 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -119,9 +119,7 @@ public final class Analyzer {
     /// Only the word tokens of `text`, as the lexicon needs them for multi-word terms.
     func wordTokens(_ text: String, language: Language) -> [String] {
         let folded = normalize(text, language: language)
-        var words: [String] = []
-        forEachWord(folded, language: language) { words.append($0) }
-        return words
+        return segments(folded, language: language).compactMap(\.token)
     }
 
     // MARK: - Pipeline
@@ -133,42 +131,54 @@ public final class Analyzer {
         return resources.chinese.fold(text)
     }
 
+    /// One ICU word segment of the folded text.
+    private struct Segment {
+        /// The word as it appears (folded, not stemmed): what bigrams are made of.
+        var raw: String
+        /// The token it becomes (stemmed, particles and elisions removed); `nil` for stopwords.
+        var token: String?
+        var bytes: Range<Int>
+        var script: ScriptClass
+    }
+
     private func tokens(ofFolded text: String, language: Language) -> [AnalyzedToken] {
-        var words: [String] = []
-        var spacedWords: [String] = []
-        forEachWord(text, language: language) { word in
-            words.append(word)
-            if let first = word.unicodeScalars.first, !ScriptClass(first).isUnspaced { spacedWords.append(word) }
-        }
-        var extras: [AnalyzedToken] = []
-        let lexicon = resources.lexicon
-        // Unspaced runs: bigrams and character-level lexicon matches.
-        let scalars = Array(text.unicodeScalars)
+        let segments = self.segments(text, language: language)
+        let words = segments.compactMap(\.token)
         let wordSet = Set(words)
-        var index = 0
-        while index < scalars.count {
-            let scriptClass = ScriptClass(scalars[index])
-            guard scriptClass.isUnspaced else { index += 1; continue }
-            var end = index
-            while end < scalars.count, ScriptClass(scalars[end]).isUnspaced { end += 1 }
-            for start in index..<end {
-                if start + 1 < end, Self.takesBigrams(scalars[start], language), Self.takesBigrams(scalars[start + 1], language) {
-                    var bigram = String.UnicodeScalarView()
-                    bigram.append(scalars[start])
-                    bigram.append(scalars[start + 1])
-                    let text = String(bigram)
-                    if !wordSet.contains(text) { extras.append(AnalyzedToken(text, kind: .bigram)) }
-                }
-                if !lexicon.isEmpty {
+        var extras: [AnalyzedToken] = []
+        func addBigram(_ a: Unicode.Scalar, _ b: Unicode.Scalar) {
+            var bigram = String.UnicodeScalarView()
+            bigram.append(a)
+            bigram.append(b)
+            let value = String(bigram)
+            if !wordSet.contains(value) { extras.append(AnalyzedToken(value, kind: .bigram)) }
+        }
+        // Bigrams over every run of CJK characters, across ICU's word boundaries too: ICU splits
+        // colloquial and misspelt text unpredictably (租|房, 工资|拖了), and adjacent pairs still
+        // meet the FAQ's wording.
+        let scalars = Array(text.unicodeScalars)
+        if scalars.count > 1 {
+            for i in 0..<(scalars.count - 1) where Self.takesBigrams(ScriptClass(scalars[i]), language) && Self.takesBigrams(ScriptClass(scalars[i + 1]), language) {
+                addBigram(scalars[i], scalars[i + 1])
+            }
+        }
+        let lexicon = resources.lexicon
+        if !lexicon.isEmpty {
+            // Unspaced runs: character-level lexicon matches, whatever ICU's segmentation.
+            var index = 0
+            while index < scalars.count {
+                guard ScriptClass(scalars[index]).isUnspaced else { index += 1; continue }
+                var end = index
+                while end < scalars.count, ScriptClass(scalars[end]).isUnspaced { end += 1 }
+                for start in index..<end {
                     lexicon.forEachMatch(in: scalars, from: start) { output, _ in
                         if let term = output.term, !wordSet.contains(term) { extras.append(AnalyzedToken(term, kind: .term)) }
                         for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
                     }
                 }
+                index = end
             }
-            index = end
-        }
-        if !lexicon.isEmpty {
+            let spacedWords = segments.filter { !$0.script.isUnspaced }.compactMap(\.token)
             for start in spacedWords.indices {
                 lexicon.forEachSequenceMatch(in: spacedWords, from: start) { output in
                     for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
@@ -181,36 +191,44 @@ public final class Analyzer {
         return result
     }
 
-    private static func takesBigrams(_ scalar: Unicode.Scalar, _ language: Language) -> Bool {
-        switch ScriptClass(scalar) {
+    private static func takesBigrams(_ script: ScriptClass, _ language: Language) -> Bool {
+        switch script {
         case .han: true
         case .kana: language == .japanese
         default: false
         }
     }
 
-    /// Segments `text` with ICU and yields each word after per-script treatment.
-    private func forEachWord(_ text: String, language: Language, _ body: (String) -> Void) {
+    /// Segments `text` with ICU and gives each word its per-script treatment.
+    private func segments(_ text: String, language: Language) -> [Segment] {
         var text = text
+        var result: [Segment] = []
         text.withUTF8 { utf8 in
             breaker.forEachWord(in: utf8) { range in
                 let word = String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
                 guard let first = word.unicodeScalars.first else { return }
-                switch ScriptClass(first) {
+                let script = ScriptClass(first)
+                var token: String?
+                switch script {
                 case .latin:
                     let bare = language == .french || language == .english ? Self.stripElision(word) : word
-                    body(stem(bare, language: language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english))
+                    let stemLanguage = language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english
+                    token = Stopwords.contains(bare, language: stemLanguage) ? nil : stem(bare, language: stemLanguage)
                 case .cyrillic:
-                    body(stem(word, language: .russian))
+                    token = Stopwords.contains(word, language: .russian) ? nil : stem(word, language: .russian)
                 case .arabic:
-                    body(stem(word, language: .arabic))
+                    token = stem(word, language: .arabic)
                 case .hangul:
-                    body(Self.stripKoreanParticle(word))
+                    token = Self.stripKoreanParticle(word)
+                case .han:
+                    token = language == .japanese || !Stopwords.contains(word, language: .simplifiedChinese) ? word : nil
                 default:
-                    body(word)
+                    token = word
                 }
+                result.append(Segment(raw: word, token: token, bytes: range, script: script))
             }
         }
+        return result
     }
 
     private func stem(_ word: String, language: Language) -> String {

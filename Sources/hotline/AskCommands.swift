@@ -34,6 +34,8 @@ struct Ask: ParsableCommand {
     var json = false
     @Flag(help: "Answer JSON Lines questions from standard input.")
     var jsonl = false
+    @Flag(help: "Show the analysed tokens and, for the best FAQs, the closest question variant and the tokens they share (for tuning the knowledge base).")
+    var explain = false
     @Argument(help: "The question.")
     var question: [String] = []
 
@@ -51,7 +53,23 @@ struct Ask: ParsableCommand {
         }
         let text = question.joined(separator: " ")
         let result = try engine.answer(text, language: language)
-        if json {
+        if explain {
+            let analysis = engine.searcher.analyzer.analyze(text, language: language)
+            print("language: \(analysis.language.tag)")
+            print("tokens: " + analysis.tokens.map { $0.kind == .word ? $0.text : "[\($0.text)]" }.joined(separator: " "))
+            let file = engine.searcher.file
+            let questionTokens = Set(analysis.tokens.map(\.text))
+            for match in result.faqMatches.prefix(5) {
+                print(String(format: "%.3f  %@  (bm25 %.2f)", match.confidence, match.faq.id, match.relevance))
+                if let index = match.bestVariant {
+                    let variant = file.variants[index]
+                    print("       ~ \(variant.text)")
+                    let shared = variant.tokenIDs.map { file.tokens[Int($0)] }.filter(questionTokens.contains)
+                    print("       shared: " + shared.sorted().joined(separator: " "))
+                }
+            }
+            print("decision: \(result.decision.rawValue)")
+        } else if json {
             print(JSONOutput.line(JSONOutput.object(id: nil, result: result)))
         } else {
             print(renderer.render(result))
