@@ -30,6 +30,8 @@ public struct FAQMatch: Sendable {
     public var relevance: Double
     /// The question variant most similar to the question (index into the file's variants).
     public var bestVariant: Int?
+    /// What candidates are ordered by: the confidence plus the relative BM25 relevance.
+    public var rankingScore: Double
 }
 
 public struct ArticleMatch: Sendable {
@@ -67,6 +69,8 @@ public final class AnswerEngine {
     /// Scratch space, one slot per vocabulary token: the weight of the tokens of the question
     /// being ranked, zero elsewhere (reset after each question).
     private var questionWeights: [Double]
+    /// The weight of a word no FAQ contains (the highest IDF).
+    private let maximumWordWeight: Double
     private var analyzer: Analyzer { searcher.analyzer }
 
     public init(file: KnowledgeBaseFile, configuration: EngineConfiguration = EngineConfiguration()) throws {
@@ -78,6 +82,7 @@ public final class AnswerEngine {
         tokenWeights = weights
         variantNorms = file.variants.map { variant in variant.tokenIDs.reduce(0.0) { $0 + weights[Int($1)] } }
         questionWeights = [Double](repeating: 0, count: file.tokens.count)
+        maximumWordWeight = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: 0)
     }
 
     /// The language of a question when the caller did not name one.
@@ -90,7 +95,7 @@ public final class AnswerEngine {
         var seen = Set<String>()
         for token in analysis.tokens where seen.insert(token.text).inserted { distinct.append(token.text) }
 
-        let faqMatches = try rankFAQs(distinct)
+        let faqMatches = try rankFAQs(analysis.tokens)
         let articleMatches = try searchArticles(distinct)
         let top = faqMatches.first?.confidence ?? 0
         let second = faqMatches.dropFirst().first?.confidence ?? 0
@@ -110,8 +115,15 @@ public final class AnswerEngine {
             return result
         }
         let c = configuration
+        // A question is legal when it names a legal concept or reads like statute text; only
+        // then can a weak match become an escalation instead of "not a legal question".
+        let isLegal = hasLegalConcept || (articleMatches.first?.score ?? 0) >= c.legalStatuteScore
+        if !isLegal && top < c.nonLegalAnswerThreshold {
+            result.decision = .outOfScope
+            return result
+        }
         let close = faqMatches.prefix(c.maxClarifyChoices).filter { $0.confidence >= max(c.clarifyThreshold, top - c.clarifyMargin) }
-        if top >= c.answerThreshold && (close.count < 2 || top - second > c.clarifyMargin) {
+        if top >= c.answerThreshold && close.count < 2 {
             result.decision = .answer
             result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
         } else if close.count >= 2 {
@@ -120,7 +132,7 @@ public final class AnswerEngine {
         } else if top >= c.answerThreshold {
             result.decision = .answer
             result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
-        } else if hasLegalConcept || top >= c.legalConfidenceFloor {
+        } else if isLegal {
             result.decision = .escalate
             result.escalation = .lowConfidence
         } else {
@@ -132,9 +144,7 @@ public final class AnswerEngine {
     /// Only the FAQ ranking of a question (no statutes, no decision): what the FAQ-matching
     /// benchmark measures.
     public func matchFAQs(_ question: String, language: Language? = nil) throws -> [FAQMatch] {
-        let analysis = analyzer.analyze(question, language: language)
-        var seen = Set<String>()
-        return try rankFAQs(analysis.tokens.map(\.text).filter { seen.insert($0).inserted })
+        try rankFAQs(analyzer.analyze(question, language: language).tokens)
     }
 
     /// A token's weight: its inverse document frequency over the FAQs, scaled by its kind.
@@ -148,16 +158,26 @@ public final class AnswerEngine {
 
     /// FTS5 retrieves candidates by BM25; each is then scored by how well the question matches
     /// its best question variant (a cosine over IDF-weighted token sets) and its answer.
-    private func rankFAQs(_ tokens: [String]) throws -> [FAQMatch] {
+    private func rankFAQs(_ tokens: [AnalyzedToken]) throws -> [FAQMatch] {
         let file = searcher.file
         var ids: [Int32] = []
-        for token in tokens { if let id = file.vocabulary[token], questionWeights[Int(id)] == 0 { questionWeights[Int(id)] = 1; ids.append(id) } }
+        var unknownWords = Set<String>()
+        for token in tokens {
+            if let id = file.vocabulary[token.text] {
+                if questionWeights[Int(id)] == 0 { questionWeights[Int(id)] = 1; ids.append(id) }
+            } else if token.kind == .word {
+                unknownWords.insert(token.text)
+            }
+        }
         defer { for id in ids { questionWeights[Int(id)] = 0 } }
         guard !ids.isEmpty else { return [] }
         ids.sort { tokenWeights[Int($0)] > tokenWeights[Int($1)] }
         for (rank, id) in ids.enumerated() { questionWeights[Int(id)] = rank < configuration.faqQueryTokens ? tokenWeights[Int(id)] : 0 }
         let queryIDs = ids.prefix(configuration.faqQueryTokens)
-        let queryWeight = queryIDs.reduce(0) { $0 + tokenWeights[Int($1)] }
+        // Words no FAQ contains still belong to the question: they lower every coverage, which is
+        // what tells "天气怎么样" (nothing of it known) from a real question.
+        let unknownWeight = Double(unknownWords.count) * maximumWordWeight * configuration.unknownWordWeight
+        let queryWeight = queryIDs.reduce(0) { $0 + tokenWeights[Int($1)] } + unknownWeight
         let hits = try searcher.searchFAQs(queryIDs.map { file.tokens[Int($0)] }, limit: configuration.faqCandidates)
         let c = configuration
         let topRelevance = max(1e-9, hits.map(\.score).max() ?? 1)
@@ -185,10 +205,14 @@ public final class AnswerEngine {
                     answerCoverage = max(answerCoverage, questionCoverage)
                 }
             }
-            let confidence = c.variantWeight * bestVariant + c.answerWeight * answerCoverage + c.relevanceWeight * hit.score / topRelevance
-            matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score, bestVariant: bestVariantIndex))
+            // Confidence: how well the question is matched by the FAQ's wording, in [0, 1] and
+            // comparable across questions. BM25 relevance relative to the best candidate only
+            // orders the candidates (it says nothing absolute: some FAQ is always the best).
+            let confidence = (c.variantWeight * bestVariant + c.answerWeight * answerCoverage) / max(1e-9, c.variantWeight + c.answerWeight)
+            matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score, bestVariant: bestVariantIndex,
+                                    rankingScore: confidence + c.relevanceWeight * hit.score / topRelevance))
         }
-        return matches.sorted { ($0.confidence, $0.relevance) > ($1.confidence, $1.relevance) }
+        return matches.sorted { ($0.rankingScore, $0.confidence) > ($1.rankingScore, $1.confidence) }
     }
 
     /// Statute articles by BM25 over the question's rarest tokens only: FTS5 scores every OR

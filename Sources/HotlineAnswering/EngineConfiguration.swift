@@ -9,16 +9,19 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     /// Statute articles reported per question.
     public var statuteMatches = 5
     /// Confidence at or above which the top FAQ is given as the answer.
-    public var answerThreshold = 0.5
+    public var answerThreshold = 0.3
     /// Lowest confidence of an FAQ offered as a choice when asking the caller to clarify.
-    public var clarifyThreshold = 0.3
+    public var clarifyThreshold = 0.04
     /// Candidates within this much confidence of the best one make the question ambiguous.
     public var clarifyMargin = 0.04
     /// At most this many choices in a clarify reply (2–3).
     public var maxClarifyChoices = 3
-    /// Below this confidence and with no legal concept in the question, the question is not a
-    /// legal one (out of scope) rather than a legal one we cannot answer (escalate).
-    public var legalConfidenceFloor = 0.22
+    /// A question with no glossary concept is still legal when its best statute match scores at
+    /// least this (BM25 squashed into [0, 1)).
+    public var legalStatuteScore = 0.5
+    /// A question that is not legal is answered only at or above this confidence; below it, it
+    /// is out of scope.
+    public var nonLegalAnswerThreshold = 0.35
     /// Statute search ignores tokens found in more than this share of articles (they cost time
     /// and say little).
     public var statuteMaxDocumentShare = 0.05
@@ -29,20 +32,22 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
     /// Weight of the best question variant's similarity in the confidence.
-    public var variantWeight = 0.8
+    public var variantWeight = 0.4
     /// Weight of the answer text's coverage of the question.
     public var answerWeight = 0.2
     /// Weight of the BM25 relevance relative to the best candidate's.
-    public var relevanceWeight = 0.0
+    public var relevanceWeight = 0.4
     /// How a variant's similarity balances covering the question (1) against the question
     /// covering the variant (0); 0.5 is a cosine.
-    public var questionCoverageExponent = 0.5
+    public var questionCoverageExponent = 0.3
     /// Glossary concept tokens count this many times their IDF (they carry meaning across
     /// languages and spellings).
-    public var conceptTokenWeight = 1.0
+    public var conceptTokenWeight = 4.0
     /// Single-character tokens (one Chinese character, one letter) count this many times their
     /// IDF: they are often particles, and bigrams carry the same characters.
-    public var singleCharacterWeight = 1.0
+    public var singleCharacterWeight = 0.7
+    /// A word no FAQ contains counts this share of the highest IDF in the question's weight.
+    public var unknownWordWeight = 0.5
     /// BM25 column weights for FAQ question variants, answers and cited article summaries.
     public var faqQuestionWeight = 6.0
     public var faqAnswerWeight = 1.5
@@ -62,13 +67,15 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         clarifyThreshold = try value(.clarifyThreshold, clarifyThreshold)
         clarifyMargin = try value(.clarifyMargin, clarifyMargin)
         maxClarifyChoices = try value(.maxClarifyChoices, maxClarifyChoices)
-        legalConfidenceFloor = try value(.legalConfidenceFloor, legalConfidenceFloor)
+        legalStatuteScore = try value(.legalStatuteScore, legalStatuteScore)
+        nonLegalAnswerThreshold = try value(.nonLegalAnswerThreshold, nonLegalAnswerThreshold)
         statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
         statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
         faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
         statutePostingBudget = try value(.statutePostingBudget, statutePostingBudget)
         conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
         singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)
+        unknownWordWeight = try value(.unknownWordWeight, unknownWordWeight)
         variantWeight = try value(.variantWeight, variantWeight)
         answerWeight = try value(.answerWeight, answerWeight)
         relevanceWeight = try value(.relevanceWeight, relevanceWeight)

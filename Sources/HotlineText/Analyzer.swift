@@ -47,7 +47,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/6 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/7 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -151,7 +151,7 @@ public final class Analyzer {
             bigram.append(a)
             bigram.append(b)
             let value = String(bigram)
-            if !wordSet.contains(value) { extras.append(AnalyzedToken(value, kind: .bigram)) }
+            if !wordSet.contains(value) && !Stopwords.chinese.contains(value) { extras.append(AnalyzedToken(value, kind: .bigram)) }
         }
         // Bigrams over every run of CJK characters, across ICU's word boundaries too: ICU splits
         // colloquial and misspelt text unpredictably (租|房, 工资|拖了), and adjacent pairs still

@@ -110,19 +110,15 @@ struct Ask: ParsableCommand {
 /// The JSON shapes of `ask --json` and `ask --jsonl`.
 enum JSONOutput {
     static func object(id: Any?, result: EngineResult) -> [String: Any] {
-        var matches: [(score: Double, value: [String: Any])] = []
-        for match in result.faqMatches {
-            matches.append((match.confidence, ["id": match.faq.id, "kind": "faq", "score": rounded(match.confidence)]))
-        }
-        for match in result.articleMatches {
-            matches.append((match.score, ["id": match.article.id, "kind": "statute", "score": rounded(match.score)]))
-        }
-        matches.sort { $0.score > $1.score }
+        // FAQs in the engine's order (best first), then statutes in theirs: the two kinds' scores
+        // are on different scales, so they are not interleaved.
+        var matches: [[String: Any]] = result.faqMatches.prefix(10).map { ["id": $0.faq.id, "kind": "faq", "score": rounded($0.confidence)] }
+        matches += result.articleMatches.map { ["id": $0.article.id, "kind": "statute", "score": rounded($0.score)] }
         var object: [String: Any] = [
             "decision": result.decision.rawValue,
             "lang": result.language.tag,
             "confidence": rounded(result.confidence),
-            "matches": matches.map(\.value),
+            "matches": matches,
             "citations": result.citations.map(citation),
         ]
         if let id { object["id"] = id }
