@@ -89,8 +89,11 @@ public struct StatuteArticle: Sendable, Hashable {
     public var location: SourceLocation
 
     public var id: String { reference.id }
-    /// The date that orders versions: effective, else version.
-    var orderingDate: String? { effective ?? version }
+    /// The date that orders versions: effective, else version, for imported official texts. A
+    /// shipped summary describes the version adopted on its law's `version` date, so an imported
+    /// text of that same version (dated by adoption or by entry into force) replaces it, while
+    /// an older imported text (e.g. a law since revised and renumbered) does not.
+    var orderingDate: String? { officialText == nil ? (version ?? effective) : (effective ?? version) }
 }
 
 /// A frequently asked question with its answer in several languages.

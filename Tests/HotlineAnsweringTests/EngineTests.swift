@@ -42,7 +42,7 @@ import Testing
         #expect(result.escalation != .callerAskedForPerson)
     }
 
-    @Test(arguments: ["救命，他正在打我", "My husband is beating me right now"])
+    @Test(arguments: ["救命，他正在打我", "Help, he is hitting me right now"])
     func urgentSituationsEscalateAtOnce(text: String) throws {
         let result = try makeEngine().answer(text)
         #expect(result.decision == .escalate)
@@ -96,12 +96,18 @@ import Testing
         sources.articles += articles
         let path = directory.path + "/kb.sqlite"
         try KnowledgeBuilder(sources: sources).build(to: path)
-        let engine = try AnswerEngine(file: try KnowledgeBaseFile(path: path))
-        let result = try engine.answer("公司拖欠工资怎么办", language: .simplifiedChinese)
-        let article30 = result.citations.first { $0.id == "中华人民共和国劳动合同法#30" }
-        #expect(article30?.officialText?.contains("劳动报酬") == true)
-        let text = AnswerRenderer(catalog: shippedCatalog).render(result)
-        #expect(text.contains("官方文本"))
+        let searcher = try KnowledgeBaseFile(path: path).searcher()
+        let article = try #require(try searcher.article(StatuteReference(law: "中华人民共和国劳动合同法", article: 30)))
+        #expect(article.officialText?.contains("劳动报酬") == true)
+        #expect(article.summaryEnglish != nil)
+        let renderer = AnswerRenderer(catalog: shippedCatalog)
+        #expect(renderer.citationText(article, .simplifiedChinese).contains("官方文本"))
+        #expect(renderer.citationText(article, .english).contains("summary of the official"))
+        // The revised Public Security Administration Punishments Law (2026) renumbered articles:
+        // the corpus's 2012 text must not replace our current summary of the new article.
+        let revised = try #require(try searcher.article(StatuteReference(law: "中华人民共和国治安管理处罚法", article: 9)))
+        #expect(revised.officialText == nil)
+        #expect(revised.effective == "2026-01-01")
     }
 }
 
