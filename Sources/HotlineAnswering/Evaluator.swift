@@ -75,13 +75,17 @@ public struct EvaluationReport: Sendable, Codable {
 
     /// The report as a fixed-width table.
     public func table() -> String {
-        func pct(_ value: Double, _ count: Int) -> String { count == 0 ? "     -" : String(format: "%6.3f", value) }
-        var lines = ["lang       answerable  recall@1  recall@3     MRR  escalated | not-answerable  out_of_scope  oos+escalate"]
+        func cell(_ value: Double, _ count: Int) -> String { count == 0 ? "-" : String(format: "%.3f", value) }
+        func pad(_ text: String, _ width: Int, left: Bool = false) -> String {
+            let padding = String(repeating: " ", count: max(0, width - text.count))
+            return left ? text + padding : padding + text
+        }
+        let header = ["lang", "answerable", "recall@1", "recall@3", "MRR", "escalated", "not-answerable", "out_of_scope", "oos+escalate"]
+        var lines = [pad(header[0], 9, left: true) + header.dropFirst().map { pad($0, 15) }.joined()]
         for row in rows + [overall] {
-            lines.append(String(format: "%-10@ %10d    %@    %@  %@     %@ | %14d        %@        %@",
-                                row.group as NSString, row.answerable, pct(row.recallAt1, row.answerable), pct(row.recallAt3, row.answerable),
-                                pct(row.mrr, row.answerable), pct(row.escalatedRate, row.answerable), row.unanswerable,
-                                pct(row.outOfScopeRate, row.unanswerable), pct(row.notAnsweredRate, row.unanswerable)))
+            let cells = [String(row.answerable), cell(row.recallAt1, row.answerable), cell(row.recallAt3, row.answerable), cell(row.mrr, row.answerable),
+                         cell(row.escalatedRate, row.answerable), String(row.unanswerable), cell(row.outOfScopeRate, row.unanswerable), cell(row.notAnsweredRate, row.unanswerable)]
+            lines.append(pad(row.group, 9, left: true) + cells.map { pad($0, 15) }.joined())
         }
         return lines.joined(separator: "\n")
     }
