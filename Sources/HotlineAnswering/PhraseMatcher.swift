@@ -15,6 +15,9 @@ public struct PhraseMatcher: Sendable {
     }
 
     private let compiled: [Compiled]
+    /// (set, pattern) pairs by the pattern's first two bytes: the text is scanned once and only
+    /// the phrases that can start at a position are compared there.
+    private let byPrefix: [UInt16: [(set: Int, pattern: Int)]]
 
     public init(sets: [PhraseSet], analyzer: Analyzer) {
         compiled = sets.map { set in
@@ -26,6 +29,13 @@ public struct PhraseMatcher: Sendable {
             }
             return Compiled(set: set, patterns: patterns)
         }
+        var index: [UInt16: [(set: Int, pattern: Int)]] = [:]
+        for (setIndex, entry) in compiled.enumerated() {
+            for (patternIndex, pattern) in entry.patterns.enumerated() where pattern.count >= 2 {
+                index[UInt16(pattern[0]) << 8 | UInt16(pattern[1]), default: []].append((setIndex, patternIndex))
+            }
+        }
+        byPrefix = index
     }
 
     /// Lower-cased words separated by single spaces, padded, so containment respects word edges.
@@ -48,29 +58,18 @@ public struct PhraseMatcher: Sendable {
     /// The matching phrase sets of a question, urgent triggers first.
     public func matches(_ question: String, analyzer: Analyzer, language: Language) -> [PhraseSet] {
         let text = Array(PhraseMatcher.canonical(analyzer.normalize(question, language: language)).utf8)
-        return compiled.filter { entry in
-            entry.patterns.contains { PhraseMatcher.contains(text, $0) }
-        }.map(\.set).sorted { ($0.priority == "urgent" ? 0 : 1, $0.id) < ($1.priority == "urgent" ? 0 : 1, $1.id) }
-    }
-}
-
-extension PhraseMatcher {
-    /// Byte-wise substring search on UTF-8 (valid UTF-8 cannot match in the middle of a
-    /// character), far cheaper than Foundation's locale-aware `contains`.
-    static func contains(_ haystack: [UInt8], _ needle: [UInt8]) -> Bool {
-        guard !needle.isEmpty, needle.count <= haystack.count else { return needle.isEmpty }
-        let first = needle[0]
-        var index = 0
-        let last = haystack.count - needle.count
-        while index <= last {
-            if haystack[index] == first {
-                var j = 1
-                while j < needle.count && haystack[index + j] == needle[j] { j += 1 }
-                if j == needle.count { return true }
+        var found = Set<Int>()
+        if text.count >= 2 {
+            for start in 0..<(text.count - 1) {
+                guard let candidates = byPrefix[UInt16(text[start]) << 8 | UInt16(text[start + 1])] else { continue }
+                for (set, pattern) in candidates where !found.contains(set) {
+                    let bytes = compiled[set].patterns[pattern]
+                    if start + bytes.count <= text.count && text[start..<(start + bytes.count)].elementsEqual(bytes) { found.insert(set) }
+                }
             }
-            index += 1
         }
-        return false
+        return found.map { compiled[$0].set }
+            .sorted { ($0.priority == "urgent" ? 0 : 1, $0.id) < ($1.priority == "urgent" ? 0 : 1, $1.id) }
     }
 }
 

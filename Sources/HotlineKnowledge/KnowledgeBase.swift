@@ -284,7 +284,7 @@ public struct MatchExpression: Sendable, Hashable {
         var seen = Set<String>()
         var parts: [String] = []
         for token in tokens where !token.isEmpty && seen.insert(token).inserted {
-            parts.append("\"" + token.replacing("\"", with: "\"\"") + "\"")
+            parts.append("\"" + (token.utf8.contains(UInt8(ascii: "\"")) ? token.replacing("\"", with: "\"\"") : token) + "\"")
         }
         guard !parts.isEmpty else { return nil }
         text = parts.joined(separator: " OR ")
