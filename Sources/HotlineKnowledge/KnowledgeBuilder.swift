@@ -80,8 +80,10 @@ public struct KnowledgeBuilder: Sendable {
         let analyzer = Analyzer(resources: resources)
         let db = try SQLiteConnection(path: path, mode: .readWriteCreate)
         try HotlineTokenizer.register(on: db, resources: resources)
-        try db.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=FULL; PRAGMA page_size=8192;")
+        try db.execute("PRAGMA journal_mode=OFF; PRAGMA synchronous=FULL; PRAGMA page_size=8192; PRAGMA cache_size=-262144;")
         try db.execute(Schema.create)
+        // Bulk load: no incremental segment merges while inserting; one 'optimize' at the end.
+        try db.execute("INSERT INTO article_index(article_index, rank) VALUES('automerge', 0); INSERT INTO article_index(article_index, rank) VALUES('crisismerge', 64);")
         let today = ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
         let hash = Self.contentHash(of: sources)
         let versions = Self.resolveVersions(sources.articles, today: today)

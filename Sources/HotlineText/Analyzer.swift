@@ -39,15 +39,18 @@ public struct Analysis: Sendable {
 public struct AnalyzerResources: Sendable {
     public let chinese: ChineseScriptTable
     public let lexicon: TermLexicon
+    /// Chinese function words in their folded (Simplified) form, as the analyser sees them.
+    let chineseStopwords: Set<String>
 
     public init(chinese: ChineseScriptTable, lexicon: TermLexicon) {
         self.chinese = chinese
         self.lexicon = lexicon
+        chineseStopwords = Set(Stopwords.chinese.map { chinese.fold($0) })
     }
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/7 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/8 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -151,7 +154,9 @@ public final class Analyzer {
             bigram.append(a)
             bigram.append(b)
             let value = String(bigram)
-            if !wordSet.contains(value) && !Stopwords.chinese.contains(value) { extras.append(AnalyzedToken(value, kind: .bigram)) }
+            if !wordSet.contains(value) && !resources.chineseStopwords.contains(value) {
+                extras.append(AnalyzedToken(value, kind: .bigram))
+            }
         }
         // Bigrams over every run of CJK characters, across ICU's word boundaries too: ICU splits
         // colloquial and misspelt text unpredictably (租|房, 工资|拖了), and adjacent pairs still
@@ -170,17 +175,25 @@ public final class Analyzer {
                 guard ScriptClass(scalars[index]).isUnspaced else { index += 1; continue }
                 var end = index
                 while end < scalars.count, ScriptClass(scalars[end]).isUnspaced { end += 1 }
+                // Every term found in the run, except one lying wholly inside a longer term found
+                // there (想离 inside 想离职, 养老 inside 养老保险): the longer term decides.
+                var found: [(start: Int, length: Int, output: TermLexicon.Output)] = []
                 for start in index..<end {
-                    lexicon.forEachMatch(in: scalars, from: start) { output, _ in
-                        if let term = output.term, !wordSet.contains(term) { extras.append(AnalyzedToken(term, kind: .term)) }
-                        for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
-                    }
+                    lexicon.forEachMatch(in: scalars, from: start) { output, length in found.append((start, length, output)) }
+                }
+                var coveredUntil = -1
+                for match in found.sorted(by: { ($0.start, -$0.length) < ($1.start, -$1.length) }) {
+                    let matchEnd = match.start + match.length
+                    if matchEnd <= coveredUntil { continue }
+                    coveredUntil = matchEnd
+                    if let term = match.output.term, !wordSet.contains(term) { extras.append(AnalyzedToken(term, kind: .term)) }
+                    for concept in match.output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
                 }
                 index = end
             }
             let spacedWords = segments.filter { !$0.script.isUnspaced }.compactMap(\.token)
             for start in spacedWords.indices {
-                lexicon.forEachSequenceMatch(in: spacedWords, from: start) { output in
+                lexicon.forEachSequenceMatch(in: spacedWords, from: start, language: language) { output in
                     for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
                 }
             }
@@ -221,7 +234,7 @@ public final class Analyzer {
                 case .hangul:
                     token = Self.stripKoreanParticle(word)
                 case .han:
-                    token = language == .japanese || !Stopwords.contains(word, language: .simplifiedChinese) ? word : nil
+                    token = language == .japanese || !resources.chineseStopwords.contains(word) ? word : nil
                 default:
                     token = word
                 }

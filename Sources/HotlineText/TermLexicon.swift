@@ -20,6 +20,9 @@ public struct TermLexicon: Sendable {
     struct Sequence: Sendable {
         var rest: [String]
         var output: Int32
+        /// The language the term was written in: a stemmed English term must not fire on a
+        /// French word that happens to stem alike (`injury` / `injure`).
+        var language: Language?
     }
 
     private(set) var nodes: [Node] = [Node()]
@@ -53,7 +56,7 @@ public struct TermLexicon: Sendable {
     public init(entries: [Entry], chinese: ChineseScriptTable) {
         let plain = Analyzer(resources: AnalyzerResources(chinese: chinese, lexicon: .empty))
         var characterOutputs: [[UInt32]: Output] = [:]
-        var sequenceOutputs: [[String]: Output] = [:]
+        var sequenceOutputs: [SequenceKey: Output] = [:]
         for entry in entries {
             let normalized = plain.normalize(entry.term, language: entry.language)
             let scalars = Array(normalized.unicodeScalars)
@@ -69,11 +72,12 @@ public struct TermLexicon: Sendable {
             } else {
                 let words = plain.wordTokens(entry.term, language: entry.language ?? .english)
                 guard !words.isEmpty, let concept = entry.concept else { continue }
-                var output = sequenceOutputs[words] ?? Output(term: nil, concepts: [])
+                let key = SequenceKey(words: words, language: entry.language)
+                var output = sequenceOutputs[key] ?? Output(term: nil, concepts: [])
                 if !output.concepts.contains(TermLexicon.conceptToken(concept)) {
                     output.concepts.append(TermLexicon.conceptToken(concept))
                 }
-                sequenceOutputs[words] = output
+                sequenceOutputs[key] = output
             }
         }
         for (key, output) in characterOutputs.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
@@ -90,9 +94,9 @@ public struct TermLexicon: Sendable {
             outputs.append(output)
             nodes[node].output = Int32(outputs.count - 1)
         }
-        for (words, output) in sequenceOutputs.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+        for (key, output) in sequenceOutputs.sorted(by: { ($0.key.words.joined(separator: " "), $0.key.language?.tag ?? "") < ($1.key.words.joined(separator: " "), $1.key.language?.tag ?? "") }) {
             outputs.append(output)
-            sequences[words[0], default: []].append(Sequence(rest: Array(words.dropFirst()), output: Int32(outputs.count - 1)))
+            sequences[key.words[0], default: []].append(Sequence(rest: Array(key.words.dropFirst()), output: Int32(outputs.count - 1), language: key.language))
         }
         for key in sequences.keys {
             sequences[key]?.sort { $0.rest.count > $1.rest.count }
@@ -112,11 +116,16 @@ public struct TermLexicon: Sendable {
         }
     }
 
-    /// Outputs of the token sequences that start at `start` in `words`.
+    struct SequenceKey: Hashable {
+        var words: [String]
+        var language: Language?
+    }
+
+    /// Outputs of the token sequences that start at `start` in `words`, for text in `language`.
     @inline(__always)
-    func forEachSequenceMatch(in words: [String], from start: Int, _ body: (Output) -> Void) {
+    func forEachSequenceMatch(in words: [String], from start: Int, language: Language, _ body: (Output) -> Void) {
         guard let candidates = sequences[words[start]] else { return }
-        for candidate in candidates {
+        for candidate in candidates where candidate.language == nil || candidate.language == language {
             let end = start + 1 + candidate.rest.count
             guard end <= words.count else { continue }
             if candidate.rest.isEmpty || Array(words[(start + 1)..<end]) == candidate.rest {
