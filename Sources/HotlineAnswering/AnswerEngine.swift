@@ -69,6 +69,9 @@ public final class AnswerEngine {
     /// Scratch space, one slot per vocabulary token: the weight of the tokens of the question
     /// being ranked, zero elsewhere (reset after each question).
     private var questionWeights: [Double]
+    /// Each FAQ's question-variant tokens, merged (ids, sorted, distinct): evidence spread over
+    /// several variants of one FAQ adds up here.
+    private let questionTokensByFAQ: [[Int32]]
     /// The weight of a word no FAQ contains (the highest IDF).
     private let maximumWordWeight: Double
     private var analyzer: Analyzer { searcher.analyzer }
@@ -83,6 +86,9 @@ public final class AnswerEngine {
         variantNorms = file.variants.map { variant in variant.tokenIDs.reduce(0.0) { $0 + weights[Int($1)] } }
         questionWeights = [Double](repeating: 0, count: file.tokens.count)
         maximumWordWeight = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: 0)
+        questionTokensByFAQ = file.variantsByFAQ.map { indices in
+            Array(Set(indices.filter { file.variants[$0].kind == .question }.flatMap { file.variants[$0].tokenIDs })).sorted()
+        }
     }
 
     /// The language of a question when the caller did not name one.
@@ -208,7 +214,11 @@ public final class AnswerEngine {
             // Confidence: how well the question is matched by the FAQ's wording, in [0, 1] and
             // comparable across questions. BM25 relevance relative to the best candidate only
             // orders the candidates (it says nothing absolute: some FAQ is always the best).
-            let confidence = (c.variantWeight * bestVariant + c.answerWeight * answerCoverage) / max(1e-9, c.variantWeight + c.answerWeight)
+            var unionOverlap = 0.0
+            for id in questionTokensByFAQ[index] { unionOverlap += questionWeights[Int(id)] }
+            let unionCoverage = unionOverlap / max(1e-9, queryWeight)
+            let confidence = (c.variantWeight * bestVariant + c.answerWeight * answerCoverage + c.questionsCoverageWeight * unionCoverage)
+                / max(1e-9, c.variantWeight + c.answerWeight + c.questionsCoverageWeight)
             matches.append(FAQMatch(faq: file.faqs[index], confidence: min(1, confidence), relevance: hit.score, bestVariant: bestVariantIndex,
                                     rankingScore: confidence + c.relevanceWeight * hit.score / topRelevance))
         }

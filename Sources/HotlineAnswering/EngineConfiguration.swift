@@ -35,6 +35,8 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var variantWeight = 0.4
     /// Weight of the answer text's coverage of the question.
     public var answerWeight = 0.2
+    /// Weight of how much of the question all of an FAQ's question variants together cover.
+    public var questionsCoverageWeight = 0.0
     /// Weight of the BM25 relevance relative to the best candidate's.
     public var relevanceWeight = 0.4
     /// How a variant's similarity balances covering the question (1) against the question
@@ -78,6 +80,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         unknownWordWeight = try value(.unknownWordWeight, unknownWordWeight)
         variantWeight = try value(.variantWeight, variantWeight)
         answerWeight = try value(.answerWeight, answerWeight)
+        questionsCoverageWeight = try value(.questionsCoverageWeight, questionsCoverageWeight)
         relevanceWeight = try value(.relevanceWeight, relevanceWeight)
         questionCoverageExponent = try value(.questionCoverageExponent, questionCoverageExponent)
         faqQuestionWeight = try value(.faqQuestionWeight, faqQuestionWeight)

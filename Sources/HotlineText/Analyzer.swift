@@ -39,13 +39,36 @@ public struct Analysis: Sendable {
 public struct AnalyzerResources: Sendable {
     public let chinese: ChineseScriptTable
     public let lexicon: TermLexicon
-    /// Chinese function words in their folded (Simplified) form, as the analyser sees them.
-    let chineseStopwords: Set<String>
+    /// Chinese function words in their folded (Simplified) form, as the analyser sees them:
+    /// single characters and pairs packed as integers, longer ones as strings.
+    let stopwordScalars: Set<UInt32>
+    let stopwordPairs: Set<UInt64>
+    let stopwordLonger: Set<String>
 
     public init(chinese: ChineseScriptTable, lexicon: TermLexicon) {
         self.chinese = chinese
         self.lexicon = lexicon
-        chineseStopwords = Set(Stopwords.chinese.map { chinese.fold($0) })
+        var scalars = Set<UInt32>(), pairs = Set<UInt64>(), longer = Set<String>()
+        for word in Stopwords.chinese.map({ chinese.fold($0) }) {
+            let s = Array(word.unicodeScalars)
+            switch s.count {
+            case 1: scalars.insert(s[0].value)
+            case 2: pairs.insert(Analyzer.pairKey(s[0], s[1]))
+            default: longer.insert(word)
+            }
+        }
+        stopwordScalars = scalars
+        stopwordPairs = pairs
+        stopwordLonger = longer
+    }
+
+    @inline(__always)
+    func isChineseStopword(_ word: String) -> Bool {
+        var iterator = word.unicodeScalars.makeIterator()
+        guard let a = iterator.next() else { return false }
+        guard let b = iterator.next() else { return stopwordScalars.contains(a.value) }
+        guard iterator.next() != nil else { return stopwordPairs.contains(Analyzer.pairKey(a, b)) }
+        return word.utf8.count <= 12 && stopwordLonger.contains(word)
     }
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
@@ -136,27 +159,31 @@ public final class Analyzer {
 
     /// One ICU word segment of the folded text.
     private struct Segment {
-        /// The word as it appears (folded, not stemmed): what bigrams are made of.
-        var raw: String
         /// The token it becomes (stemmed, particles and elisions removed); `nil` for stopwords.
         var token: String?
-        var bytes: Range<Int>
         var script: ScriptClass
+        /// Both scalars packed, for a two-character word: bigrams equal to a word are not repeated.
+        var pairKey: UInt64?
     }
+
+    @inline(__always)
+    static func pairKey(_ a: Unicode.Scalar, _ b: Unicode.Scalar) -> UInt64 { UInt64(a.value) << 32 | UInt64(b.value) }
 
     private func tokens(ofFolded text: String, language: Language) -> [AnalyzedToken] {
         let segments = self.segments(text, language: language)
         let words = segments.compactMap(\.token)
-        let wordSet = Set(words)
+        // Compared as packed integers: hashing Swift strings (with their Unicode normalisation)
+        // was the analyser's largest cost.
+        let wordPairs = Set(segments.lazy.compactMap { $0.token == nil ? nil : $0.pairKey })
+        lazy var wordSet = Set(words)
         var extras: [AnalyzedToken] = []
         func addBigram(_ a: Unicode.Scalar, _ b: Unicode.Scalar) {
+            let key = Self.pairKey(a, b)
+            guard !wordPairs.contains(key), !resources.stopwordPairs.contains(key) else { return }
             var bigram = String.UnicodeScalarView()
             bigram.append(a)
             bigram.append(b)
-            let value = String(bigram)
-            if !wordSet.contains(value) && !resources.chineseStopwords.contains(value) {
-                extras.append(AnalyzedToken(value, kind: .bigram))
-            }
+            extras.append(AnalyzedToken(String(bigram), kind: .bigram))
         }
         // Bigrams over every run of CJK characters, across ICU's word boundaries too: ICU splits
         // colloquial and misspelt text unpredictably (租|房, 工资|拖了), and adjacent pairs still
@@ -234,11 +261,14 @@ public final class Analyzer {
                 case .hangul:
                     token = Self.stripKoreanParticle(word)
                 case .han:
-                    token = language == .japanese || !resources.chineseStopwords.contains(word) ? word : nil
+                    token = language == .japanese || !resources.isChineseStopword(word) ? word : nil
                 default:
                     token = word
                 }
-                result.append(Segment(raw: word, token: token, bytes: range, script: script))
+                var pair: UInt64? = nil
+                var iterator = word.unicodeScalars.makeIterator()
+                if let a = iterator.next(), let b = iterator.next(), iterator.next() == nil { pair = Self.pairKey(a, b) }
+                result.append(Segment(token: token, script: script, pairKey: pair))
             }
         }
         return result
