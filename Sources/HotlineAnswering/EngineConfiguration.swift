@@ -9,19 +9,19 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     /// Statute articles reported per question.
     public var statuteMatches = 5
     /// Confidence at or above which the top FAQ is given as the answer.
-    public var answerThreshold = 0.3
+    public var answerThreshold = 0.22
     /// Lowest confidence of an FAQ offered as a choice when asking the caller to clarify.
-    public var clarifyThreshold = 0.04
+    public var clarifyThreshold = 0.16
     /// Candidates within this much confidence of the best one make the question ambiguous.
-    public var clarifyMargin = 0.04
+    public var clarifyMargin = 0.0
     /// At most this many choices in a clarify reply (2–3).
     public var maxClarifyChoices = 3
     /// A question with no glossary concept is still legal when its best statute match scores at
     /// least this (BM25 squashed into [0, 1)).
-    public var legalStatuteScore = 0.5
+    public var legalStatuteScore = 0.85
     /// A question that is not legal is answered only at or above this confidence; below it, it
     /// is out of scope.
-    public var nonLegalAnswerThreshold = 0.35
+    public var nonLegalAnswerThreshold = 0.5
     /// Statute search ignores tokens found in more than this share of articles (they cost time
     /// and say little).
     public var statuteMaxDocumentShare = 0.05
@@ -32,11 +32,11 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
     /// Weight of the best question variant's similarity in the confidence.
-    public var variantWeight = 0.4
+    public var variantWeight = 0.5
     /// Weight of the answer text's coverage of the question.
-    public var answerWeight = 0.2
+    public var answerWeight = 0.1
     /// Weight of how much of the question all of an FAQ's question variants together cover.
-    public var questionsCoverageWeight = 0.0
+    public var questionsCoverageWeight = 0.15
     /// Weight of the BM25 relevance relative to the best candidate's.
     public var relevanceWeight = 0.4
     /// How a variant's similarity balances covering the question (1) against the question
@@ -44,7 +44,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var questionCoverageExponent = 0.3
     /// Glossary concept tokens count this many times their IDF (they carry meaning across
     /// languages and spellings).
-    public var conceptTokenWeight = 4.0
+    public var conceptTokenWeight = 6.0
     /// Single-character tokens (one Chinese character, one letter) count this many times their
     /// IDF: they are often particles, and bigrams carry the same characters.
     public var singleCharacterWeight = 0.7
