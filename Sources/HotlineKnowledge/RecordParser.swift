@@ -1,3 +1,5 @@
+import HotlineText
+
 /// One `key: value` line of a record (continuation lines already joined).
 struct RecordField: Sendable {
     var key: String
@@ -51,18 +53,9 @@ enum RecordParser {
                 diagnostics.append(.error(SourceLocation(file: file, line: lineNumber), "expected `key: value`"))
                 continue
             }
-            current.append(RecordField(key: key, value: String(value).trimmingSpaces(), line: lineNumber))
+            current.append(RecordField(key: key, value: String(value).trimmingWhitespace(), line: lineNumber))
         }
         flush()
         return (records, diagnostics)
-    }
-}
-
-extension String {
-    func trimmingSpaces() -> String {
-        var s = Substring(self)
-        while let f = s.first, f.isWhitespace { s = s.dropFirst() }
-        while let l = s.last, l.isWhitespace { s = s.dropLast() }
-        return String(s)
     }
 }

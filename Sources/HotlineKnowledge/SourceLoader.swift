@@ -41,7 +41,7 @@ public enum SourceLoader {
         }
         if let (name, text) = read(root.appendingPathComponent("dictionary.txt")) {
             for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let term = String(line).trimmingSpaces()
+                let term = String(line).trimmingWhitespace()
                 if term.isEmpty || term.hasPrefix("#") { continue }
                 if term.contains(" ") || term.contains(":") {
                     diagnostics.append(.error(SourceLocation(file: name, line: index + 1), "one term per line expected"))
@@ -292,7 +292,7 @@ public enum SourceLoader {
                 fields.diagnostics.append(.error(fields.location(field.line), "unknown key `\(field.key)` (expected a language tag)"))
                 continue
             }
-            let values = field.value.split(separator: ",").map { String($0).trimmingSpaces() }.filter { !$0.isEmpty }
+            let values = field.value.split(separator: ",").map { String($0).trimmingWhitespace() }.filter { !$0.isEmpty }
             terms[language, default: []].append(contentsOf: values)
         }
         return terms

@@ -14,6 +14,13 @@ enum ICU {
     /// Unicode NFKC case folding (full-width letters and digits become ASCII, case is folded,
     /// compatibility characters are unified).
     static func nfkcCasefold(_ text: String) -> String {
+        utf8Transform(text, fallback: text.lowercased()) { hl_nfkc_casefold($0, $1, $2, $3) }
+    }
+
+    /// Runs a C function with the UTF-8 convention of the facade (input, length, output,
+    /// capacity → bytes written, or the size needed, or -1), growing the output until it fits.
+    static func utf8Transform(_ text: String, fallback: @autoclosure () -> String,
+                              _ call: (UnsafePointer<CChar>?, Int32, UnsafeMutablePointer<CChar>?, Int32) -> Int32) -> String {
         var source = text
         return source.withUTF8 { input -> String in
             if input.isEmpty { return "" }
@@ -22,12 +29,10 @@ enum ICU {
                 var output = [UInt8](repeating: 0, count: capacity)
                 let written = output.withUnsafeMutableBufferPointer { out in
                     input.withMemoryRebound(to: CChar.self) { inp in
-                        out.withMemoryRebound(to: CChar.self) { o in
-                            hl_nfkc_casefold(inp.baseAddress, Int32(inp.count), o.baseAddress, Int32(capacity))
-                        }
+                        out.withMemoryRebound(to: CChar.self) { o in call(inp.baseAddress, Int32(inp.count), o.baseAddress, Int32(capacity)) }
                     }
                 }
-                if written < 0 { return String(decoding: input, as: UTF8.self).lowercased() }
+                if written < 0 { return fallback() }
                 if Int(written) <= capacity { return String(decoding: output[0..<Int(written)], as: UTF8.self) }
                 capacity = Int(written) + 1
             }
@@ -73,23 +78,6 @@ final class Transliterator {
     deinit { hl_transliterator_close(transliterator) }
 
     func transliterate(_ text: String) -> String {
-        var source = text
-        return source.withUTF8 { input -> String in
-            if input.isEmpty { return "" }
-            var capacity = input.count * 2 + 16
-            while true {
-                var output = [UInt8](repeating: 0, count: capacity)
-                let written = output.withUnsafeMutableBufferPointer { out in
-                    input.withMemoryRebound(to: CChar.self) { inp in
-                        out.withMemoryRebound(to: CChar.self) { o in
-                            hl_transliterate(transliterator, inp.baseAddress, Int32(inp.count), o.baseAddress, Int32(capacity))
-                        }
-                    }
-                }
-                if written < 0 { return text }
-                if Int(written) <= capacity { return String(decoding: output[0..<Int(written)], as: UTF8.self) }
-                capacity = Int(written) + 1
-            }
-        }
+        ICU.utf8Transform(text, fallback: text) { hl_transliterate(transliterator, $0, $1, $2, $3) }
     }
 }
