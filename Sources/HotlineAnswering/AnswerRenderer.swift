@@ -35,8 +35,11 @@ public final class AnswerRenderer {
         let chinese = language.isChinese
         var law = article.reference.law
         if !chinese, let english = article.lawEnglishTitle, !english.isEmpty { law = "\(english) (\(law))" }
-        if chinese && language == .traditionalChinese { law = traditional.convert(law) }
-        let label = chinese ? article.label : "\(article.label), art. \(article.reference.article)" + (article.reference.sub.map { "-\($0)" } ?? "")
+        var label = chinese ? article.label : "\(article.label), art. \(article.reference.article)" + (article.reference.sub.map { "-\($0)" } ?? "")
+        if language == .traditionalChinese {
+            law = traditional.convert(law)
+            label = traditional.convert(label)
+        }
         if let official = article.officialText, chinese || article.summaryEnglish == nil {
             let text = language == .traditionalChinese ? traditional.convert(official) : official
             return catalog.text("citation.official", language, ["law": law, "article": label, "text": text])
