@@ -78,15 +78,20 @@ struct Ask: ParsableCommand {
 
     private func interactive(_ engine: AnswerEngine, _ renderer: AnswerRenderer, _ language: Language?) throws {
         let promptLanguages: [Language] = language.map { [$0] } ?? [.simplifiedChinese, .english]
+        let terminal = isatty(0) == 1
         print(promptLanguages.map { renderer.catalog.text("cli.welcome", $0) }.joined(separator: "\n"))
         while true {
-            FileHandle.standardOutput.write(Data("> ".utf8))
+            if terminal {
+                print("> ", terminator: "")
+                fflush(stdout)
+            }
             guard let line = readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
             let result = try engine.answer(text, language: language)
             print(renderer.render(result))
             print("")
+            fflush(stdout)
         }
     }
 
