@@ -83,7 +83,7 @@ struct Ask: ParsableCommand {
         while true {
             if terminal {
                 print("> ", terminator: "")
-                fflush(stdout)
+                fflush(nil)
             }
             guard let line = readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
@@ -91,7 +91,7 @@ struct Ask: ParsableCommand {
             let result = try engine.answer(text, language: language)
             print(renderer.render(result))
             print("")
-            fflush(stdout)
+            fflush(nil)
         }
     }
 
