@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/9 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/10 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -145,7 +145,10 @@ public final class Analyzer {
     /// Only the word tokens of `text`, as the lexicon needs them for multi-word terms.
     func wordTokens(_ text: String, language: Language) -> [String] {
         let folded = normalize(text, language: language)
-        return segments(folded, language: language).compactMap(\.token)
+        let segments = segments(folded, language: language)
+        // A term made only of stopwords ("will") would fire everywhere.
+        guard segments.contains(where: { $0.token != nil }) else { return [] }
+        return segments.map(\.stem)
     }
 
     // MARK: - Pipeline
@@ -153,13 +156,19 @@ public final class Analyzer {
     private func fold(_ normalized: String, language: Language) -> String {
         var text = normalized
         if text.contains("\u{2019}") { text = text.replacing("\u{2019}", with: "'") }
+        // NFKC decomposes Thai SARA AM (ำ) into NIKHAHIT + SARA AA, which ICU's Thai dictionary
+        // does not know: put it back.
+        if text.unicodeScalars.contains("\u{0E4D}") { text = text.replacing("\u{0E4D}\u{0E32}", with: "\u{0E33}") }
         if language == .japanese { return text }
         return resources.chinese.fold(text)
     }
 
     /// One ICU word segment of the folded text.
     private struct Segment {
-        /// The token it becomes (stemmed, particles and elisions removed); `nil` for stopwords.
+        /// The word stemmed (particles and elisions removed), stopwords included: glossary
+        /// phrases are matched on these, so "no will" stays a phrase and never becomes "no".
+        var stem: String
+        /// The token it becomes: its stem, or `nil` for a stopword.
         var token: String?
         var script: ScriptClass
         /// Both scalars packed, for a two-character word: bigrams equal to a word are not repeated.
@@ -197,16 +206,30 @@ public final class Analyzer {
         let lexicon = resources.lexicon
         if !lexicon.isEmpty {
             // Unspaced runs: character-level lexicon matches, whatever ICU's segmentation.
+            // Korean words are separated by spaces, so a Korean run goes on across single spaces
+            // between Hangul, which are left out (the lexicon keys Korean terms without them).
             var index = 0
             while index < scalars.count {
                 guard ScriptClass(scalars[index]).isUnspaced else { index += 1; continue }
+                var run: [Unicode.Scalar] = []
                 var end = index
-                while end < scalars.count, ScriptClass(scalars[end]).isUnspaced { end += 1 }
+                while end < scalars.count {
+                    let scriptClass = ScriptClass(scalars[end])
+                    if scriptClass.isUnspaced {
+                        run.append(scalars[end])
+                    } else if scalars[end] == " ", scriptClass != .hangul, let last = run.last, ScriptClass(last) == .hangul,
+                              end + 1 < scalars.count, ScriptClass(scalars[end + 1]) == .hangul {
+                        // skip the space inside Korean text
+                    } else {
+                        break
+                    }
+                    end += 1
+                }
                 // Every term found in the run, except one lying wholly inside a longer term found
                 // there (想离 inside 想离职, 养老 inside 养老保险): the longer term decides.
                 var found: [(start: Int, length: Int, output: TermLexicon.Output)] = []
-                for start in index..<end {
-                    lexicon.forEachMatch(in: scalars, from: start) { output, length in found.append((start, length, output)) }
+                for start in run.indices {
+                    lexicon.forEachMatch(in: run, from: start) { output, length in found.append((start, length, output)) }
                 }
                 var coveredUntil = -1
                 for match in found.sorted(by: { ($0.start, -$0.length) < ($1.start, -$1.length) }) {
@@ -218,7 +241,7 @@ public final class Analyzer {
                 }
                 index = end
             }
-            let spacedWords = segments.filter { !$0.script.isUnspaced }.compactMap(\.token)
+            let spacedWords = segments.filter { !$0.script.isUnspaced }.map(\.stem)
             for start in spacedWords.indices {
                 lexicon.forEachSequenceMatch(in: spacedWords, from: start, language: language) { output in
                     for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
@@ -248,27 +271,34 @@ public final class Analyzer {
                 let word = String(decoding: UnsafeBufferPointer(rebasing: utf8[range]), as: UTF8.self)
                 guard let first = word.unicodeScalars.first else { return }
                 let script = ScriptClass(first)
-                var token: String?
+                var stem = word
+                var isStopword = false
                 switch script {
                 case .latin:
-                    let bare = language == .french || language == .english ? Self.stripElision(word) : word
-                    let stemLanguage = language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english
-                    token = Stopwords.contains(bare, language: stemLanguage) ? nil : stem(bare, language: stemLanguage)
+                    // Vietnamese has no stemmer and no stopword list of ours; Latin words in a
+                    // Chinese (or other) question are treated as English.
+                    let wordLanguage: Language = language == .vietnamese ? .vietnamese
+                        : (language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english)
+                    let bare = wordLanguage == .french || wordLanguage == .english ? Self.stripElision(word) : word
+                    isStopword = Stopwords.contains(bare, language: wordLanguage)
+                    stem = self.stem(bare, language: wordLanguage)
                 case .cyrillic:
-                    token = Stopwords.contains(word, language: .russian) ? nil : stem(word, language: .russian)
+                    isStopword = Stopwords.contains(word, language: .russian)
+                    stem = self.stem(word, language: .russian)
                 case .arabic:
-                    token = stem(word, language: .arabic)
+                    stem = self.stem(word, language: .arabic)
                 case .hangul:
-                    token = Self.stripKoreanParticle(word)
+                    stem = Self.stripKoreanParticle(word)
                 case .han:
-                    token = language == .japanese || !resources.isChineseStopword(word) ? word : nil
+                    isStopword = language != .japanese && resources.isChineseStopword(word)
                 default:
-                    token = word
+                    break
                 }
+                let token: String? = isStopword ? nil : stem
                 var pair: UInt64? = nil
                 var iterator = word.unicodeScalars.makeIterator()
                 if let a = iterator.next(), let b = iterator.next(), iterator.next() == nil { pair = Self.pairKey(a, b) }
-                result.append(Segment(token: token, script: script, pairKey: pair))
+                result.append(Segment(stem: stem, token: token, script: script, pairKey: pair))
             }
         }
         return result

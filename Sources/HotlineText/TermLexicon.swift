@@ -59,12 +59,15 @@ public struct TermLexicon: Sendable {
         var sequenceOutputs: [SequenceKey: Output] = [:]
         for entry in entries {
             let normalized = plain.normalize(entry.term, language: entry.language)
-            let scalars = Array(normalized.unicodeScalars)
+            var scalars = Array(normalized.unicodeScalars)
+            // Korean phrases are keyed without their spaces (the analyser skips spaces inside
+            // Korean runs), so "자동차 사고" matches "자동차 사고가" and "자동차사고".
+            if scalars.contains(where: { ScriptClass($0) == .hangul }) { scalars.removeAll { $0 == " " } }
             let unspaced = !scalars.isEmpty && scalars.allSatisfy { ScriptClass($0).isUnspaced }
             if unspaced {
                 guard scalars.count >= 2 else { continue }
                 let key = scalars.map(\.value)
-                var output = characterOutputs[key] ?? Output(term: normalized, concepts: [])
+                var output = characterOutputs[key] ?? Output(term: String(String.UnicodeScalarView(scalars)), concepts: [])
                 if let concept = entry.concept, !output.concepts.contains(TermLexicon.conceptToken(concept)) {
                     output.concepts.append(TermLexicon.conceptToken(concept))
                 }
