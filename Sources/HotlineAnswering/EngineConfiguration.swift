@@ -29,6 +29,9 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var statuteQueryTokens = 12
     /// Statute search stops adding tokens when their posting lists would exceed this many rows.
     public var statutePostingBudget = 4000
+    /// FTS5 retrieves FAQ candidates with at most this many of the question's most informative
+    /// tokens.
+    public var faqRetrievalTokens = 32
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
     /// Weight of the best question variant's similarity in the confidence.
@@ -74,6 +77,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
         statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
         faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
+        faqRetrievalTokens = try value(.faqRetrievalTokens, faqRetrievalTokens)
         statutePostingBudget = try value(.statutePostingBudget, statutePostingBudget)
         conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
         singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)

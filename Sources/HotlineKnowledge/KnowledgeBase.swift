@@ -62,6 +62,14 @@ public struct KnowledgeBaseFile: Sendable {
     public let tokens: [String]
     /// In how many FAQs each token (by id) occurs, in questions or answers.
     public let documentFrequency: [Int32]
+    /// Ids below this are tokens of question variants and answers (what confidence is built
+    /// from); ids above occur only in cited article summaries (BM25 only).
+    public let variantVocabularyCount: Int
+    /// Per token id, the FAQs whose indexed text contains it, with per-column frequencies.
+    public let termPostings: [[FAQPosting]]
+    /// Each FAQ's indexed length in tokens (all columns), and the average: BM25's |D| and avgdl.
+    public let faqLengths: [Double]
+    public let averageFAQLength: Double
     public let phraseSets: [PhraseSet]
     public let laws: [String: (englishTitle: String, aliases: [String])]
 
@@ -134,9 +142,26 @@ public struct KnowledgeBaseFile: Sendable {
             var frequency = [Int32](repeating: 0, count: tokens.count)
             for set in perFAQTokens { for id in set { frequency[Int(id)] += 1 } }
             variantsByFAQ = byFAQ
+            variantVocabularyCount = tokens.count
+            var postings = [[FAQPosting]](repeating: [], count: tokens.count)
+            for row in try db.rows("SELECT faq, token, questions, answers, cited FROM faq_terms ORDER BY faq") {
+                guard let rowid = Int64(row[0] ?? ""), let index = indexByRowid[rowid] else { continue }
+                let id = Int(intern(row[1] ?? ""))
+                if id >= postings.count { postings.append([]) }
+                postings[id].append(FAQPosting(faq: Int32(index), questions: Float(row[2] ?? "0") ?? 0,
+                                               answers: Float(row[3] ?? "0") ?? 0, cited: Float(row[4] ?? "0") ?? 0))
+            }
+            termPostings = postings
+            documentFrequency = frequency + [Int32](repeating: 0, count: tokens.count - frequency.count)
+            var lengths = [Double](repeating: 0, count: faqs.count)
+            for row in try db.rows("SELECT faq, length FROM faq_lengths") {
+                guard let rowid = Int64(row[0] ?? ""), let index = indexByRowid[rowid] else { continue }
+                lengths[index] = Double(row[1] ?? "0") ?? 0
+            }
+            faqLengths = lengths
+            averageFAQLength = max(1, lengths.reduce(0, +) / Double(max(1, lengths.count)))
             self.vocabulary = vocabulary
             self.tokens = tokens
-            documentFrequency = frequency
             var sets: [String: PhraseSet] = [:]
             for row in try db.rows("SELECT kind, set_id, priority, language, phrase FROM phrases ORDER BY rowid") {
                 guard let kind = PhraseSet.Kind(rawValue: row[0] ?? ""), let language = Language(tag: row[3] ?? "") else { continue }
@@ -167,10 +192,22 @@ public struct KnowledgeBaseFile: Sendable {
     public func searcher() throws -> KnowledgeBaseSearcher { try KnowledgeBaseSearcher(file: self) }
 }
 
+/// One FAQ's occurrences of a token, per indexed column (questions, answers, cited articles).
+public struct FAQPosting: Sendable {
+    public var faq: Int32
+    public var questions: Float
+    public var answers: Float
+    public var cited: Float
+}
+
 /// A scored search hit: the row and its BM25 relevance (higher is better).
 public struct SearchHit: Sendable, Hashable {
     public var rowid: Int64
     public var score: Double
+    public init(rowid: Int64, score: Double) {
+        self.rowid = rowid
+        self.score = score
+    }
 }
 
 /// Per-thread access to a knowledge base: its own read-only connection, tokenizer and analyser.

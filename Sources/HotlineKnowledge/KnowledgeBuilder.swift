@@ -171,6 +171,8 @@ public struct KnowledgeBuilder: Sendable {
         let insertFAQ = try db.prepare("INSERT INTO faqs(faq_id, topic, questions, answers, citations, origin) VALUES (?, ?, ?, ?, ?, ?) RETURNING id")
         let insertSearch = try db.prepare("INSERT INTO faq_search(id, questions, answers, cited) VALUES (?, ?, ?, ?)")
         let insertVariant = try db.prepare("INSERT INTO faq_variants(faq, kind, language, text, tokens) VALUES (?, ?, ?, ?, ?)")
+        let insertTerm = try db.prepare("INSERT INTO faq_terms(faq, token, questions, answers, cited) VALUES (?, ?, ?, ?, ?)")
+        let insertLength = try db.prepare("INSERT INTO faq_lengths(faq, length) VALUES (?, ?)")
         for faq in sources.faqs {
             let questions = Dictionary(uniqueKeysWithValues: faq.questions.map { ($0.key.tag, $0.value) })
             let answers = Dictionary(uniqueKeysWithValues: faq.answers.map { ($0.key.tag, $0.value) })
@@ -192,6 +194,29 @@ public struct KnowledgeBuilder: Sendable {
                 return "⟦zh-Hans⟧\(article.summaryChinese ?? "")\n⟦en⟧\(article.summaryEnglish ?? "")"
             }.joined(separator: "\n")
             try insertSearch.run([.integer(rowid), .text(questionText), .text(answerText), .text(citedText)])
+            // The same per-column term frequencies and row length the FTS5 index holds, so the
+            // engine can score FAQs by BM25 in memory (see ``FAQTermIndex``).
+            var frequencies: [String: [Int64]] = [:]
+            var length: Int64 = 0
+            for (column, text) in [questionText, answerText, citedText].enumerated() {
+                // FTS5 keeps one instance of a token per position: colocated repeats count once.
+                var emittedWord = false
+                var position = -1
+                var atPosition = Set<String>()
+                for token in analyzer.analyzeDocument(text) {
+                    if !(token.isColocated && emittedWord) {
+                        length += 1
+                        position += 1
+                        atPosition.removeAll(keepingCapacity: true)
+                    }
+                    emittedWord = true
+                    if atPosition.insert(token.text).inserted { frequencies[token.text, default: [0, 0, 0]][column] += 1 }
+                }
+            }
+            for (token, counts) in frequencies.sorted(by: { $0.key < $1.key }) {
+                try insertTerm.run([.integer(rowid), .text(token), .integer(counts[0]), .integer(counts[1]), .integer(counts[2])])
+            }
+            try insertLength.run([.integer(rowid), .integer(length)])
             for (language, texts) in orderedQuestions {
                 for text in texts {
                     let tokens = Set(analyzer.analyze(text, language: language).tokens.map(\.text)).sorted()

@@ -56,6 +56,27 @@ import Testing
     }
 }
 
+@Suite struct RelevanceTests {
+    /// The in-memory BM25 of FAQs uses FTS5's formula over the frequencies the builder stored:
+    /// scores agree within 10% (FTS5 counts some colocated repeats differently from our stored frequencies) and the
+    /// FAQs ranked first agree.
+    @Test func inMemoryBM25AgreesWithFTS5() throws {
+        let engine = try makeEngine()
+        let questions = try Evaluator.load(paths: [repositoryRoot + "/Tests/DevSet"]).prefix(150)
+        var compared = 0, sameFirst = 0
+        for question in questions {
+            let (memory, fts) = try engine.compareRelevance(question.text, language: question.lang.flatMap { Language(tag: $0) })
+            guard let best = fts.first else { #expect(memory.isEmpty); continue }
+            compared += 1
+            let fastScores = Dictionary(uniqueKeysWithValues: memory.map { ($0.rowid, $0.score) })
+            if let fast = fastScores[best.rowid] { #expect(abs(fast - best.score) <= 0.1 * best.score, "\(question.id)") }
+            if memory.first?.rowid == best.rowid || abs((memory.first?.score ?? 0) - best.score) <= 0.1 * best.score { sameFirst += 1 }
+        }
+        #expect(compared > 120)
+        #expect(Double(sameFirst) >= 0.95 * Double(compared))
+    }
+}
+
 @Suite struct RenderingTests {
     @Test func answersEndWithTheNoticeAndMarkSummaries() throws {
         let engine = try makeEngine()
