@@ -26,9 +26,9 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     /// and say little).
     public var statuteMaxDocumentShare = 0.05
     /// Statute search uses at most this many of the question's rarest tokens.
-    public var statuteQueryTokens = 12
+    public var statuteQueryTokens = 8
     /// Statute search stops adding tokens when their posting lists would exceed this many rows.
-    public var statutePostingBudget = 4000
+    public var statutePostingBudget = 800
     /// FTS5 retrieves FAQ candidates with at most this many of the question's most informative
     /// tokens.
     public var faqRetrievalTokens = 32
