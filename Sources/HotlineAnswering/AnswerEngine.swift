@@ -79,6 +79,7 @@ public final class AnswerEngine {
     private var analyzer: Analyzer { searcher.analyzer }
 
     public init(file: KnowledgeBaseFile, configuration: EngineConfiguration = EngineConfiguration()) throws {
+        try configuration.validate()
         searcher = try file.searcher()
         searcher.faqColumnWeights = (configuration.faqQuestionWeight, configuration.faqAnswerWeight, configuration.faqCitedWeight)
         self.configuration = configuration
@@ -132,15 +133,15 @@ public final class AnswerEngine {
             return result
         }
         let close = faqMatches.prefix(c.maxClarifyChoices).filter { $0.confidence >= max(c.clarifyThreshold, top - c.clarifyMargin) }
-        if top >= c.answerThreshold && close.count < 2 {
+        if let best = faqMatches.first, top >= c.answerThreshold && close.count < 2 {
             result.decision = .answer
-            result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
+            result.citations = try best.faq.citations.compactMap { try searcher.article($0) }
         } else if close.count >= 2 {
             result.decision = .clarify
             result.choices = close.map(\.faq)
-        } else if top >= c.answerThreshold {
+        } else if let best = faqMatches.first, top >= c.answerThreshold {
             result.decision = .answer
-            result.citations = try faqMatches[0].faq.citations.compactMap { try searcher.article($0) }
+            result.citations = try best.faq.citations.compactMap { try searcher.article($0) }
         } else if isLegal {
             result.decision = .escalate
             result.escalation = .lowConfidence

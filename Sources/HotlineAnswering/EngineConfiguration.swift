@@ -29,9 +29,6 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var statuteQueryTokens = 8
     /// Statute search stops adding tokens when their posting lists would exceed this many rows.
     public var statutePostingBudget = 800
-    /// FTS5 retrieves FAQ candidates with at most this many of the question's most informative
-    /// tokens.
-    public var faqRetrievalTokens = 32
     /// FAQ search uses at most this many of the question's rarest tokens.
     public var faqQueryTokens = 32
     /// Weight of the best question variant's similarity in the confidence.
@@ -77,7 +74,6 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
         statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
         faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
-        faqRetrievalTokens = try value(.faqRetrievalTokens, faqRetrievalTokens)
         statutePostingBudget = try value(.statutePostingBudget, statutePostingBudget)
         conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
         singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)
@@ -90,6 +86,27 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
         faqQuestionWeight = try value(.faqQuestionWeight, faqQuestionWeight)
         faqAnswerWeight = try value(.faqAnswerWeight, faqAnswerWeight)
         faqCitedWeight = try value(.faqCitedWeight, faqCitedWeight)
+        try validate()
+    }
+
+    public struct InvalidValue: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// Counts must be positive and weights not negative: a bad file is refused, not trapped on.
+    public func validate() throws {
+        for (name, count) in [("faqCandidates", faqCandidates), ("statuteMatches", statuteMatches), ("maxClarifyChoices", maxClarifyChoices),
+                              ("statuteQueryTokens", statuteQueryTokens), ("faqQueryTokens", faqQueryTokens), ("statutePostingBudget", statutePostingBudget)] where count < 1 {
+            throw InvalidValue(description: "`\(name)` must be at least 1 (got \(count))")
+        }
+        for (name, weight) in [("variantWeight", variantWeight), ("answerWeight", answerWeight), ("questionsCoverageWeight", questionsCoverageWeight),
+                               ("relevanceWeight", relevanceWeight), ("conceptTokenWeight", conceptTokenWeight), ("singleCharacterWeight", singleCharacterWeight),
+                               ("unknownWordWeight", unknownWordWeight), ("faqQuestionWeight", faqQuestionWeight), ("faqAnswerWeight", faqAnswerWeight),
+                               ("faqCitedWeight", faqCitedWeight), ("statuteMaxDocumentShare", statuteMaxDocumentShare)] where !(weight >= 0) {
+            throw InvalidValue(description: "`\(name)` must not be negative")
+        }
+        guard (0...1).contains(questionCoverageExponent) else { throw InvalidValue(description: "`questionCoverageExponent` must be within 0...1") }
+        guard variantWeight + answerWeight + questionsCoverageWeight > 0 else { throw InvalidValue(description: "the confidence weights must not all be 0") }
     }
 
     public static func load(path: String) throws -> EngineConfiguration {

@@ -91,37 +91,58 @@ public enum Importer {
             guard let questionObject = object["question"] as? [String: Any] else {
                 diagnostics.append(.error(location, "`question` must be an object of language → text or list")); return
             }
+            // Tags in sorted order, and two tags for one language are an error: the build must
+            // not depend on dictionary order.
             var questions: [Language: [String]] = [:]
-            for (tag, value) in questionObject {
+            var questionTags: [Language: String] = [:]
+            for (tag, value) in questionObject.sorted(by: { $0.key < $1.key }) {
                 guard let language = Language(tag: tag) else { continue }
+                if let other = questionTags[language] {
+                    diagnostics.append(.error(location, "question tags `\(other)` and `\(tag)` are the same language")); return
+                }
+                questionTags[language] = tag
                 if let text = value as? String { questions[language, default: []].append(text) }
                 else if let list = value as? [Any] { questions[language, default: []].append(contentsOf: list.compactMap { $0 as? String }) }
                 else { diagnostics.append(.error(location, "question in \(tag) must be text or a list of text")); return }
             }
             guard !questions.isEmpty else { diagnostics.append(.error(location, "no question in a supported language")); return }
             var answers: [Language: String] = [:]
+            var answerTags: [Language: String] = [:]
             if let answerObject = object["answer"] as? [String: Any] {
-                for (tag, value) in answerObject {
+                for (tag, value) in answerObject.sorted(by: { $0.key < $1.key }) {
                     guard let language = Language(tag: tag), let text = value as? String else { continue }
+                    if let other = answerTags[language] {
+                        diagnostics.append(.error(location, "answer tags `\(other)` and `\(tag)` are the same language")); return
+                    }
+                    answerTags[language] = tag
                     answers[language] = text
                 }
             }
             var citations: [StatuteReference] = []
             for case let citation as [String: Any] in (object["citations"] as? [Any]) ?? [] {
-                guard let law = citation["law"] as? String, let article = integer(citation["article"]) else {
-                    diagnostics.append(.error(location, "a citation needs `law` and `article`")); return
+                guard let law = citation["law"] as? String, let article = integer(citation["article"]), article > 0 else {
+                    diagnostics.append(.error(location, "a citation needs `law` and a positive whole `article`")); return
                 }
-                citations.append(StatuteReference(law: law, article: article, sub: integer(citation["sub"])))
+                var sub: Int? = nil
+                if let value = citation["sub"], !(value is NSNull) {
+                    guard let s = integer(value), s > 0 else { diagnostics.append(.error(location, "a citation's `sub` must be a positive whole number")); return }
+                    sub = s
+                }
+                citations.append(StatuteReference(law: law, article: article, sub: sub))
             }
             faqs.append(FAQ(id: id, topic: topic, questions: questions, answers: answers, citations: citations, location: location, imported: true))
         }
         return (faqs, diagnostics)
     }
 
+    /// A whole number: not a fraction, not a boolean (JSONSerialization gives both as NSNumber).
     private static func integer(_ value: Any?) -> Int? {
         switch value {
-        case let n as Int: return n
-        case let n as NSNumber: return n.intValue
+        case let n as NSNumber:
+            if n.objCType.pointee == CChar(UInt8(ascii: "c")) { return nil } // a boolean
+            let double = n.doubleValue
+            guard double == double.rounded(), abs(double) < 1e15 else { return nil }
+            return Int(double)
         case let s as String: return Int(s)
         default: return nil
         }

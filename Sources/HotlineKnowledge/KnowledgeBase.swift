@@ -233,8 +233,8 @@ public final class KnowledgeBaseSearcher {
         analyzer = Analyzer(resources: file.resources)
         db = try SQLiteConnection(path: file.path, mode: .readOnly)
         try HotlineTokenizer.register(on: db, resources: file.resources)
-        faqQuery = try db.prepare("SELECT rowid, -bm25(faq_index, ?2, ?3, ?4) FROM faq_index WHERE faq_index MATCH ?1 ORDER BY rank LIMIT ?5")
-        articleQuery = try db.prepare("SELECT rowid, -bm25(article_index, 1.0, 2.0) FROM article_index WHERE article_index MATCH ?1 ORDER BY rank LIMIT ?2")
+        faqQuery = try db.prepare("SELECT rowid, -bm25(faq_index, ?2, ?3, ?4) AS score FROM faq_index WHERE faq_index MATCH ?1 ORDER BY score DESC LIMIT ?5")
+        articleQuery = try db.prepare("SELECT rowid, -bm25(article_index, 1.0, 2.0) AS score FROM article_index WHERE article_index MATCH ?1 ORDER BY score DESC LIMIT ?2")
         articleByID = try db.prepare("""
             SELECT a.id, a.statute_id, a.law_en, a.label, a.official_text, s.zh, s.en, a.effective
             FROM articles a LEFT JOIN summaries s ON s.statute_id = a.statute_id

@@ -43,6 +43,8 @@ public struct KnowledgeBuilder: Sendable {
     static func resolveVersions(_ articles: [StatuteArticle], today: String) -> [(StatuteArticle, Bool)] {
         var best: [String: Int] = [:]
         for (index, article) in articles.enumerated() {
+            // A version not yet in force is kept as history until its day comes (rebuild then).
+            if let effective = article.effective, effective > today { continue }
             guard let current = best[article.id] else { best[article.id] = index; continue }
             let a = articles[current].orderingDate ?? ""
             let b = article.orderingDate ?? ""

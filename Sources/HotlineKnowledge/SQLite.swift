@@ -119,7 +119,15 @@ public final class SQLiteStatement {
             case .null: rc = sqlite3_bind_null(statement, index)
             case .integer(let v): rc = sqlite3_bind_int64(statement, index, v)
             case .real(let v): rc = sqlite3_bind_double(statement, index, v)
-            case .text(let v): rc = sqlite3_bind_text(statement, index, v, -1, hotline_sqlite_transient())
+            case .text(let v):
+                // With the byte count, not -1: text may contain NUL characters.
+                var text = v
+                rc = text.withUTF8 { bytes in
+                    bytes.withMemoryRebound(to: CChar.self) { chars in
+                        chars.isEmpty ? sqlite3_bind_text(statement, index, "", 0, hotline_sqlite_transient())
+                            : sqlite3_bind_text(statement, index, chars.baseAddress, Int32(chars.count), hotline_sqlite_transient())
+                    }
+                }
             }
             guard rc == SQLITE_OK else { throw connection.lastError }
         }
@@ -145,7 +153,8 @@ public final class SQLiteStatement {
 
     public func string(_ column: Int) -> String? {
         guard let text = sqlite3_column_text(statement, Int32(column)) else { return nil }
-        return String(cString: text)
+        let count = Int(sqlite3_column_bytes(statement, Int32(column)))
+        return String(decoding: UnsafeBufferPointer(start: text, count: count), as: UTF8.self)
     }
 
     public func int(_ column: Int) -> Int64 { sqlite3_column_int64(statement, Int32(column)) }

@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/10 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/11 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -119,21 +119,25 @@ public final class Analyzer {
         var language: Language? = nil
         var rest = Substring(text)
         while !rest.isEmpty {
-            if rest.first == Analyzer.languageMarkerOpen, let close = rest.firstIndex(of: Analyzer.languageMarkerClose) {
-                language = Language(tag: String(rest[rest.index(after: rest.startIndex)..<close]))
+            // A marker is ⟦tag⟧ with a tag we know; any other bracket is just text.
+            if rest.first == Analyzer.languageMarkerOpen, let close = rest.firstIndex(of: Analyzer.languageMarkerClose),
+               let tagged = Language(tag: String(rest[rest.index(after: rest.startIndex)..<close])) {
+                language = tagged
                 rest = rest[rest.index(after: close)...]
                 continue
             }
-            let end = rest.firstIndex(of: Analyzer.languageMarkerOpen) ?? rest.endIndex
+            var end = rest.index(after: rest.startIndex)
+            while end < rest.endIndex && !Self.isMarker(at: end, in: rest) { end = rest.index(after: end) }
             let segment = rest[..<end]
-            if end == rest.startIndex {
-                rest = rest.dropFirst()
-                continue
-            }
             result.append(contentsOf: analyze(String(segment), language: language).tokens)
             rest = rest[end...]
         }
         return result
+    }
+
+    private static func isMarker(at index: Substring.Index, in text: Substring) -> Bool {
+        guard text[index] == languageMarkerOpen, let close = text[index...].firstIndex(of: languageMarkerClose) else { return false }
+        return Language(tag: String(text[text.index(after: index)..<close])) != nil
     }
 
     /// The folded form of a term (NFKC case folding, and Traditional→Simplified unless Japanese).
@@ -241,7 +245,9 @@ public final class Analyzer {
                 }
                 index = end
             }
-            let spacedWords = segments.filter { !$0.script.isUnspaced }.map(\.stem)
+            // All words, CJK ones included: mixed-script terms (Q1签证, 未满18岁, 4대보험) are
+            // word sequences too.
+            let spacedWords = segments.map(\.stem)
             for start in spacedWords.indices {
                 lexicon.forEachSequenceMatch(in: spacedWords, from: start, language: language) { output in
                     for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }

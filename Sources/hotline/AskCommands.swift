@@ -106,8 +106,13 @@ struct Ask: ParsableCommand {
                 continue
             }
             let language = (object["lang"] as? String).flatMap { Language(tag: $0) }
-            let result = try engine.answer(text, language: language)
-            print(JSONOutput.line(JSONOutput.object(id: object["id"], result: result)))
+            do {
+                let result = try engine.answer(text, language: language)
+                print(JSONOutput.line(JSONOutput.object(id: object["id"], result: result)))
+            } catch {
+                // One failing question must not end the stream: report it on its own line.
+                print(JSONOutput.line(["line": number, "id": object["id"] ?? NSNull(), "error": "\(error)"]))
+            }
         }
     }
 }

@@ -18,6 +18,10 @@ struct Bench: ParsableCommand {
     @Option(help: "A JSON Lines file whose `text` fields are analysed to measure throughput (e.g. ../shared/corpus/statutes.jsonl).")
     var analysisCorpus: String?
 
+    func validate() throws {
+        guard rounds >= 1 else { throw ValidationError("--rounds must be at least 1") }
+    }
+
     func run() throws {
         let (engine, resources) = try engineOptions.engine()
         let paths = questionPaths.isEmpty ? [resources.root + "/Tests/DevSet"] : questionPaths

@@ -35,6 +35,23 @@ import Testing
         #expect(article?.summaryEnglish != nil)
     }
 
+    @Test func bracketsAndNULsInImportedTextAreKeptAndIndexed() throws {
+        let dir = TemporaryDirectory()
+        writeMiniSources(dir)
+        var (sources, _) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        let line = #"{"law": "某条例", "article": 7, "text": "甲条文⟦注 这里有押金条款⟧结尾\u0000后半段讲违约金"}"#
+        sources.articles += Importer.statutes(Data(line.utf8), name: "s").0
+        let path = dir.path + "/kb.sqlite"
+        try KnowledgeBuilder(sources: sources).build(to: path)
+        let searcher = try KnowledgeBaseFile(path: path).searcher()
+        let article = try searcher.article(StatuteReference(law: "某条例", article: 7))
+        #expect(article?.officialText?.hasSuffix("后半段讲违约金") == true)
+        for question in ["押金条款", "违约金"] {
+            let tokens = searcher.analyzer.analyze(question, language: .simplifiedChinese).tokens.map(\.text)
+            #expect(try searcher.searchArticles(tokens, limit: 3).contains { $0.rowid == article?.rowid }, "\(question)")
+        }
+    }
+
     @Test func aFailedBuildLeavesThePreviousFileInPlace() throws {
         let dir = TemporaryDirectory()
         writeMiniSources(dir)

@@ -111,6 +111,28 @@ import Testing
         #expect(diagnostics.first?.message.contains(fragment) == true)
     }
 
+    @Test func aVersionNotYetInForceIsNotCurrent() {
+        let lines = """
+        {"law": "某法", "article": 1, "text": "now", "effective": "2020-01-01"}
+        {"law": "某法", "article": 1, "text": "later", "effective": "2099-01-01"}
+        """
+        let (articles, _) = Importer.statutes(Data(lines.utf8), name: "s")
+        let current = KnowledgeBuilder.resolveVersions(articles, today: "2026-11-29").filter(\.1).map(\.0.officialText)
+        #expect(current == ["now"])
+    }
+
+    @Test(arguments: [
+        #"{"id": "a.b", "question": {"zh-TW": "甲", "zh-Hant": "乙"}}"#,
+        #"{"id": "a.b", "question": {"en": "q"}, "citations": [{"law": "法", "article": 1.5}]}"#,
+        #"{"id": "a.b", "question": {"en": "q"}, "citations": [{"law": "法", "article": true}]}"#,
+        #"{"id": "a.b", "question": {"en": "q"}, "citations": [{"law": "法", "article": 3, "sub": 0}]}"#,
+    ])
+    func ambiguousFAQLinesAreErrors(line: String) {
+        let (faqs, diagnostics) = Importer.faqs(Data(line.utf8), name: "f")
+        #expect(faqs.isEmpty)
+        #expect(diagnostics.count == 1)
+    }
+
     @Test func faqQuestionsMayBeTextOrLists() {
         let line = #"{"id": "x.y", "topic": "labor", "question": {"zh-Hans": ["甲", "乙"], "en": "a"}, "answer": {"en": "b"}, "citations": [{"law": "某法", "article": 3}], "note": 1}"#
         let (faqs, diagnostics) = Importer.faqs(Data(line.utf8), name: "f.jsonl")

@@ -62,6 +62,25 @@ func texts(_ analysis: Analysis, _ kind: AnalyzedToken.Kind? = nil) -> Set<Strin
         #expect(mandarin.isSuperset(of: ["employer", "wage", "dismissal"]))
     }
 
+    @Test(arguments: [("我有Q1签证", "family-visa"), ("未满18岁可以结婚吗", "minor")])
+    func mixedScriptTermsMatch(text: String, concept: String) {
+        let a = analyzer(glossary: [.init(language: .simplifiedChinese, term: "Q1签证", concept: "family-visa"),
+                                    .init(language: .simplifiedChinese, term: "未满18岁", concept: "minor")])
+        #expect(a.analyze(text, language: .simplifiedChinese).concepts.contains(concept))
+    }
+
+    @Test func koreanPhrasesMatchAcrossSpaces() {
+        let a = analyzer(glossary: [.init(language: .korean, term: "자동차 사고", concept: "traffic-accident")])
+        #expect(a.analyze("자동차 사고가 났어요", language: .korean).concepts.contains("traffic-accident"))
+        #expect(a.analyze("자동차사고", language: .korean).concepts.contains("traffic-accident"))
+    }
+
+    @Test func glossaryPhrasesKeepTheirStopwords() {
+        let a = analyzer(glossary: [.init(language: .english, term: "no will", concept: "intestacy")])
+        #expect(!a.analyze("There is no problem", language: .english).concepts.contains("intestacy"))
+        #expect(a.analyze("He died with no will", language: .english).concepts.contains("intestacy"))
+    }
+
     @Test func frenchElisionIsRemoved() {
         let tokens = texts(analyzer().analyze("L'employeur ne paie pas l'indemnité", language: .french))
         #expect(tokens.contains { $0.hasPrefix("employeur") || $0.hasPrefix("emploi") })
