@@ -4,6 +4,30 @@ import HotlineText
 /// Reads the `KnowledgeBase/` directory into ``KnowledgeSources``, reporting every malformed
 /// record with its file and line.
 public enum SourceLoader {
+    /// The source files in the order ``load(directory:)`` reads them.
+    static func sourceFiles(_ root: URL) -> [URL] {
+        func files(_ sub: String) -> [URL] {
+            let dir = root.appendingPathComponent(sub)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+            return names.filter { $0.hasSuffix(".txt") }.sorted().map { dir.appendingPathComponent($0) }
+        }
+        return files("statutes") + files("faqs") + files("glossary")
+            + ["dictionary.txt", "triggers.txt", "handoff.txt"].map { root.appendingPathComponent($0) }
+    }
+
+    /// Only the bytes that identify the sources (what ``KnowledgeBuilder/contentHash(of:)``
+    /// hashes), without parsing them: enough to tell whether a compiled KB is up to date.
+    public static func fingerprint(directory: String) -> KnowledgeSources {
+        var sources = KnowledgeSources()
+        let root = URL(fileURLWithPath: directory)
+        for url in sourceFiles(root) {
+            guard let data = FileManager.default.contents(atPath: url.path) else { continue }
+            let relative = url.path.hasPrefix(root.path + "/") ? String(url.path.dropFirst(root.path.count + 1)) : url.path
+            sources.fingerprintParts.append((relative, Array(data)))
+        }
+        return sources
+    }
+
     public static func load(directory: String) -> (KnowledgeSources, [Diagnostic]) {
         var sources = KnowledgeSources()
         var diagnostics: [Diagnostic] = []

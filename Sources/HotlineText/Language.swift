@@ -22,6 +22,10 @@ public enum Language: String, CaseIterable, Sendable, Codable, Hashable {
 
     /// Parses a BCP 47 tag leniently; `nil` for `auto`, empty or unsupported tags.
     public init?(tag rawTag: String) {
+        if let exact = Language(rawValue: rawTag) {
+            self = exact
+            return
+        }
         let parts = rawTag.replacing("_", with: "-").split(separator: "-").map { $0.lowercased() }
         guard let primary = parts.first else { return nil }
         switch primary {

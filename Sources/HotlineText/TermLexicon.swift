@@ -97,7 +97,11 @@ public struct TermLexicon: Sendable {
             outputs.append(output)
             nodes[node].output = Int32(outputs.count - 1)
         }
-        for (key, output) in sequenceOutputs.sorted(by: { ($0.key.words.joined(separator: " "), $0.key.language?.tag ?? "") < ($1.key.words.joined(separator: " "), $1.key.language?.tag ?? "") }) {
+        // A stable order (the outputs' indices must not depend on hashing), with each sort key
+        // computed once: this runs at every knowledge-base open.
+        let orderedSequences = sequenceOutputs.map { (sortKey: $0.key.words.joined(separator: " ") + "\u{1}" + ($0.key.language?.tag ?? ""), key: $0.key, output: $0.value) }
+            .sorted { $0.sortKey < $1.sortKey }
+        for (_, key, output) in orderedSequences {
             outputs.append(output)
             sequences[key.words[0], default: []].append(Sequence(rest: Array(key.words.dropFirst()), output: Int32(outputs.count - 1), language: key.language))
         }

@@ -53,12 +53,12 @@ struct ProjectResources {
     /// The default knowledge base, rebuilt from the shipped sources when it is missing, was built
     /// from other sources, or was indexed by another analyser version.
     func defaultKnowledgeBaseFile(chinese: ChineseScriptTable) throws -> KnowledgeBaseFile {
-        let sources = try checkedSources()
-        let hash = KnowledgeBuilder.contentHash(of: sources)
+        // Hash the source files first (cheap); parse and check them only to rebuild.
+        let hash = KnowledgeBuilder.contentHash(of: SourceLoader.fingerprint(directory: sourcesDirectory))
         if let file = try? KnowledgeBaseFile(path: defaultKnowledgeBase, chinese: chinese), file.contentHash == hash {
             return file
         }
-        try KnowledgeBuilder(sources: sources).build(to: defaultKnowledgeBase)
+        try KnowledgeBuilder(sources: try checkedSources()).build(to: defaultKnowledgeBase)
         return try KnowledgeBaseFile(path: defaultKnowledgeBase, chinese: chinese)
     }
 

@@ -52,6 +52,14 @@ import Testing
         }
     }
 
+    @Test func theCheapFingerprintHashesLikeTheFullLoad() {
+        let dir = TemporaryDirectory()
+        writeMiniSources(dir)
+        dir.write("KnowledgeBase/dictionary.txt", "经济补偿金\n")
+        let (loaded, _) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        #expect(KnowledgeBuilder.contentHash(of: SourceLoader.fingerprint(directory: dir.path + "/KnowledgeBase")) == KnowledgeBuilder.contentHash(of: loaded))
+    }
+
     @Test func aFailedBuildLeavesThePreviousFileInPlace() throws {
         let dir = TemporaryDirectory()
         writeMiniSources(dir)
