@@ -36,6 +36,10 @@ public struct TermLexicon: Sendable {
 
     public var isEmpty: Bool { outputs.isEmpty }
 
+    /// Entries that can never match: one Chinese character, or words that are all stopwords.
+    /// `hotline kb check` reports them so authors do not rely on them.
+    public private(set) var inert: [Entry] = []
+
     init() {}
 
     /// One source line of the lexicon: a term in a language, and the concept it stands for
@@ -65,7 +69,7 @@ public struct TermLexicon: Sendable {
             if scalars.contains(where: { ScriptClass($0) == .hangul }) { scalars.removeAll { $0 == " " } }
             let unspaced = !scalars.isEmpty && scalars.allSatisfy { ScriptClass($0).isUnspaced }
             if unspaced {
-                guard scalars.count >= 2 else { continue }
+                guard scalars.count >= 2 else { inert.append(entry); continue }
                 let key = scalars.map(\.value)
                 var output = characterOutputs[key] ?? Output(term: String(String.UnicodeScalarView(scalars)), concepts: [])
                 if let concept = entry.concept, !output.concepts.contains(TermLexicon.conceptToken(concept)) {
@@ -74,7 +78,10 @@ public struct TermLexicon: Sendable {
                 characterOutputs[key] = output
             } else {
                 let words = plain.wordTokens(entry.term, language: entry.language ?? .english)
-                guard !words.isEmpty, let concept = entry.concept else { continue }
+                guard !words.isEmpty, let concept = entry.concept else {
+                    if entry.concept != nil { inert.append(entry) }
+                    continue
+                }
                 let key = SequenceKey(words: words, language: entry.language)
                 var output = sequenceOutputs[key] ?? Output(term: nil, concepts: [])
                 if !output.concepts.contains(TermLexicon.conceptToken(concept)) {

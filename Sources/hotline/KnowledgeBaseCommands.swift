@@ -24,6 +24,12 @@ struct Check: ParsableCommand {
                 diagnostics.append(Diagnostic(severity: .error, location: SourceLocation(file: "Locales", line: 0), message: "\(error)"))
             }
         }
+        let lexicon = TermLexicon(entries: loaded.lexiconEntries, chinese: ChineseScriptTable())
+        let conceptLocations = Dictionary(loaded.glossary.map { ($0.id, $0.location) }, uniquingKeysWith: { first, _ in first })
+        for entry in lexicon.inert {
+            let location = entry.concept.flatMap { conceptLocations[$0] } ?? SourceLocation(file: "KnowledgeBase/dictionary.txt", line: 0)
+            diagnostics.append(Diagnostic(severity: .warning, location: location, message: "term `\(entry.term)` (\(entry.language?.tag ?? "any")) of concept `\(entry.concept ?? "")` can never match: a single character, or only stopwords"))
+        }
         for diagnostic in diagnostics { print(diagnostic) }
         let errors = diagnostics.filter { $0.severity == .error }.count
         let warnings = diagnostics.count - errors
