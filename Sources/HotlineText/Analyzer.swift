@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/11 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/12 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -248,8 +248,9 @@ public final class Analyzer {
             // All words, CJK ones included: mixed-script terms (Q1签证, 未满18岁, 4대보험) are
             // word sequences too.
             let spacedWords = segments.map(\.stem)
+            let stopwords = segments.map { $0.token == nil }
             for start in spacedWords.indices {
-                lexicon.forEachSequenceMatch(in: spacedWords, from: start, language: language) { output in
+                lexicon.forEachSequenceMatch(in: spacedWords, stopwords: stopwords, from: start, language: language) { output in
                     for concept in output.concepts { extras.append(AnalyzedToken(concept, kind: .concept)) }
                 }
             }

@@ -137,11 +137,13 @@ public struct TermLexicon: Sendable {
 
     /// Outputs of the token sequences that start at `start` in `words`, for text in `language`.
     @inline(__always)
-    func forEachSequenceMatch(in words: [String], from start: Int, language: Language, _ body: (Output) -> Void) {
+    /// A match must cover at least one word that is not a stopword in the text: "wills" must
+    /// not fire on the verb "will".
+    func forEachSequenceMatch(in words: [String], stopwords: [Bool], from start: Int, language: Language, _ body: (Output) -> Void) {
         guard let candidates = sequences[words[start]] else { return }
         for candidate in candidates where candidate.language == nil || candidate.language == language {
             let end = start + 1 + candidate.rest.count
-            guard end <= words.count else { continue }
+            guard end <= words.count, stopwords[start..<end].contains(false) else { continue }
             if candidate.rest.isEmpty || Array(words[(start + 1)..<end]) == candidate.rest {
                 body(outputs[Int(candidate.output)])
             }
