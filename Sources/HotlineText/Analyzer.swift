@@ -114,7 +114,7 @@ public final class Analyzer {
 
     /// Analyses an indexed document, whose segments may carry `⟦lang⟧` markers.
     public func analyzeDocument(_ text: String) -> [AnalyzedToken] {
-        guard text.contains(Analyzer.languageMarkerOpen) else { return analyze(text, language: nil).tokens }
+        guard text.unicodeScalars.contains("⟦") else { return analyze(text, language: nil).tokens }
         var result: [AnalyzedToken] = []
         var language: Language? = nil
         var rest = Substring(text)
@@ -142,7 +142,7 @@ public final class Analyzer {
 
     /// The folded form of a term (NFKC case folding, and Traditional→Simplified unless Japanese).
     public func normalize(_ text: String, language: Language?) -> String {
-        let normalized = ICU.nfkcCasefold(text).replacing("\u{2019}", with: "'")
+        let normalized = ICU.nfkcCasefold(text)
         return fold(normalized, language: language ?? detector.detect(normalized)).trimmingWhitespace()
     }
 
@@ -159,10 +159,16 @@ public final class Analyzer {
 
     private func fold(_ normalized: String, language: Language) -> String {
         var text = normalized
-        if text.contains("\u{2019}") { text = text.replacing("\u{2019}", with: "'") }
+        // One pass over the scalars (not Characters: grapheme breaking costs) to see whether
+        // any repair is needed at all.
+        var hasCurlyApostrophe = false, hasNikhahit = false
+        for scalar in text.unicodeScalars where scalar.value >= 0x0E4D {
+            if scalar == "\u{2019}" { hasCurlyApostrophe = true } else if scalar == "\u{0E4D}" { hasNikhahit = true }
+        }
+        if hasCurlyApostrophe { text = text.replacing("\u{2019}", with: "'") }
         // NFKC decomposes Thai SARA AM (ำ) into NIKHAHIT + SARA AA, which ICU's Thai dictionary
         // does not know: put it back.
-        if text.unicodeScalars.contains("\u{0E4D}") { text = text.replacing("\u{0E4D}\u{0E32}", with: "\u{0E33}") }
+        if hasNikhahit { text = text.replacing("\u{0E4D}\u{0E32}", with: "\u{0E33}") }
         if language == .japanese { return text }
         return resources.chinese.fold(text)
     }

@@ -18,6 +18,7 @@ public struct TermLexicon: Sendable {
     }
 
     struct Sequence: Sendable {
+        var first: String
         var rest: [String]
         var output: Int32
         /// The language the term was written in: a stemmed English term must not fire on a
@@ -27,7 +28,16 @@ public struct TermLexicon: Sendable {
 
     private(set) var nodes: [Node] = [Node()]
     private(set) var outputs: [Output] = []
-    private(set) var sequences: [String: [Sequence]] = [:]
+    /// Keyed by a hash of the first word's UTF-8 bytes: Swift's own `String` hashing normalises
+    /// Unicode first, and this lookup runs for every word of every text.
+    private(set) var sequences: [UInt64: [Sequence]] = [:]
+
+    @inline(__always)
+    static func wordKey(_ word: String) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in word.utf8 { hash = (hash ^ UInt64(byte)) &* 0x100_0000_01b3 }
+        return hash
+    }
 
     /// The token a concept adds: a prefix no analysed word can carry.
     public static func conceptToken(_ concept: String) -> String { "§" + concept }
@@ -110,7 +120,7 @@ public struct TermLexicon: Sendable {
             .sorted { $0.sortKey < $1.sortKey }
         for (_, key, output) in orderedSequences {
             outputs.append(output)
-            sequences[key.words[0], default: []].append(Sequence(rest: Array(key.words.dropFirst()), output: Int32(outputs.count - 1), language: key.language))
+            sequences[Self.wordKey(key.words[0]), default: []].append(Sequence(first: key.words[0], rest: Array(key.words.dropFirst()), output: Int32(outputs.count - 1), language: key.language))
         }
         for key in sequences.keys {
             sequences[key]?.sort { $0.rest.count > $1.rest.count }
@@ -140,8 +150,8 @@ public struct TermLexicon: Sendable {
     /// A match must cover at least one word that is not a stopword in the text: "wills" must
     /// not fire on the verb "will".
     func forEachSequenceMatch(in words: [String], stopwords: [Bool], from start: Int, language: Language, _ body: (Output) -> Void) {
-        guard let candidates = sequences[words[start]] else { return }
-        for candidate in candidates where candidate.language == nil || candidate.language == language {
+        guard let candidates = sequences[Self.wordKey(words[start])] else { return }
+        for candidate in candidates where (candidate.language == nil || candidate.language == language) && candidate.first == words[start] {
             let end = start + 1 + candidate.rest.count
             guard end <= words.count, stopwords[start..<end].contains(false) else { continue }
             if candidate.rest.isEmpty || Array(words[(start + 1)..<end]) == candidate.rest {
