@@ -129,19 +129,26 @@ int32_t hl_transliterate(hl_transliterator *t, const char *text, int32_t length,
     int32_t srcLength = 0;
     UChar *src = to_utf16(text, length, &srcLength);
     if (!src) return -1;
-    int32_t bufferCapacity = srcLength * 2 + 16;
-    UChar *buffer = (UChar *)malloc(sizeof(UChar) * (size_t)bufferCapacity);
-    if (!buffer) { free(src); return -1; }
-    memcpy(buffer, src, sizeof(UChar) * (size_t)srcLength);
+    /* Romanisation can grow text several times (一 → "yi", 庄 → "zhuang"): start roomy and
+       grow until the transliterated text fits. */
+    for (int32_t factor = 4; factor <= 64; factor *= 4) {
+        int32_t bufferCapacity = srcLength * factor + 16;
+        UChar *buffer = (UChar *)malloc(sizeof(UChar) * (size_t)bufferCapacity);
+        if (!buffer) { free(src); return -1; }
+        memcpy(buffer, src, sizeof(UChar) * (size_t)srcLength);
+        int32_t textLength = srcLength;
+        int32_t limit = srcLength;
+        UErrorCode status = U_ZERO_ERROR;
+        utrans_transUChars(t->t, buffer, &textLength, bufferCapacity, 0, &limit, &status);
+        if (status == U_BUFFER_OVERFLOW_ERROR) { free(buffer); continue; }
+        free(src);
+        if (U_FAILURE(status)) { free(buffer); return -1; }
+        int32_t result = to_utf8(buffer, textLength, out, capacity);
+        free(buffer);
+        return result;
+    }
     free(src);
-    int32_t textLength = srcLength;
-    int32_t limit = srcLength;
-    UErrorCode status = U_ZERO_ERROR;
-    utrans_transUChars(t->t, buffer, &textLength, bufferCapacity, 0, &limit, &status);
-    if (U_FAILURE(status)) { free(buffer); return -1; }
-    int32_t result = to_utf8(buffer, textLength, out, capacity);
-    free(buffer);
-    return result;
+    return -1;
 }
 
 int32_t hl_script_of(uint32_t codepoint) {
