@@ -109,7 +109,11 @@ public final class AnswerEngine {
         let articleMatches = try searchArticles(distinct)
         let top = faqMatches.first?.confidence ?? 0
         let second = faqMatches.dropFirst().first?.confidence ?? 0
-        let hasLegalConcept = !analysis.concepts.isEmpty || analysis.tokens.contains { $0.kind == .term }
+        // Legal evidence: a glossary concept that is a legal issue (not a mere setting such as a
+        // restaurant or Hong Kong), or a legal compound from the dictionary.
+        let file = searcher.file
+        let hasLegalConcept = !analysis.concepts.subtracting(file.contextConcepts).isEmpty
+            || analysis.tokens.contains { $0.kind == .term && file.dictionaryTerms.contains($0.text) }
 
         var result = EngineResult(language: language, decision: .outOfScope, confidence: top, faqMatches: faqMatches,
                                   articleMatches: articleMatches, citations: [], choices: [], escalation: nil)

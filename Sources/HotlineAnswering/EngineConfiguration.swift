@@ -21,7 +21,7 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
     public var legalStatuteScore = 0.85
     /// A question that is not legal is answered only at or above this confidence; below it, it
     /// is out of scope.
-    public var nonLegalAnswerThreshold = 0.5
+    public var nonLegalAnswerThreshold = 0.7
     /// Statute search ignores tokens found in more than this share of articles (they cost time
     /// and say little).
     public var statuteMaxDocumentShare = 0.05

@@ -28,6 +28,8 @@ public struct EvaluationReport: Sendable, Codable {
         public var reciprocalRankSum = 0.0
         /// Answerable questions the engine escalated.
         public var escalated = 0
+        /// Answerable questions the engine took for not legal at all.
+        public var answerableOutOfScope = 0
         /// Should-not-answer questions, and how many were out of scope / escalated.
         public var unanswerable = 0
         public var outOfScope = 0
@@ -37,6 +39,7 @@ public struct EvaluationReport: Sendable, Codable {
         public var recallAt3: Double { answerable == 0 ? 0 : Double(hitsAt3) / Double(answerable) }
         public var mrr: Double { answerable == 0 ? 0 : reciprocalRankSum / Double(answerable) }
         public var escalatedRate: Double { answerable == 0 ? 0 : Double(escalated) / Double(answerable) }
+        public var answerableOutOfScopeRate: Double { answerable == 0 ? 0 : Double(answerableOutOfScope) / Double(answerable) }
         public var outOfScopeRate: Double { unanswerable == 0 ? 0 : Double(outOfScope) / Double(unanswerable) }
         /// Should-not-answer questions that got `out_of_scope` or `escalate`.
         public var notAnsweredRate: Double { unanswerable == 0 ? 0 : Double(outOfScope + refusedEscalated) / Double(unanswerable) }
@@ -50,6 +53,7 @@ public struct EvaluationReport: Sendable, Codable {
             }
             answerable += 1
             if decision == .escalate { escalated += 1 }
+            if decision == .outOfScope { answerableOutOfScope += 1 }
             let wanted = Set(expected)
             if let first = ranked.first, wanted.contains(first) { hitsAt1 += 1 }
             if ranked.prefix(3).contains(where: wanted.contains) { hitsAt3 += 1 }
@@ -80,11 +84,11 @@ public struct EvaluationReport: Sendable, Codable {
             let padding = String(repeating: " ", count: max(0, width - text.count))
             return left ? text + padding : padding + text
         }
-        let header = ["lang", "answerable", "recall@1", "recall@3", "MRR", "escalated", "not-answerable", "out_of_scope", "oos+escalate"]
+        let header = ["lang", "answerable", "recall@1", "recall@3", "MRR", "escalated", "out_of_scope", "not-answerable", "out_of_scope", "oos+escalate"]
         var lines = [pad(header[0], 9, left: true) + header.dropFirst().map { pad($0, 15) }.joined()]
         for row in rows + [overall] {
             let cells = [String(row.answerable), cell(row.recallAt1, row.answerable), cell(row.recallAt3, row.answerable), cell(row.mrr, row.answerable),
-                         cell(row.escalatedRate, row.answerable), String(row.unanswerable), cell(row.outOfScopeRate, row.unanswerable), cell(row.notAnsweredRate, row.unanswerable)]
+                         cell(row.escalatedRate, row.answerable), cell(row.answerableOutOfScopeRate, row.answerable), String(row.unanswerable), cell(row.outOfScopeRate, row.unanswerable), cell(row.notAnsweredRate, row.unanswerable)]
             lines.append(pad(row.group, 9, left: true) + cells.map { pad($0, 15) }.joined())
         }
         return lines.joined(separator: "\n")

@@ -71,6 +71,10 @@ public struct KnowledgeBaseFile: Sendable {
     public let faqLengths: [Double]
     public let averageFAQLength: Double
     public let phraseSets: [PhraseSet]
+    /// Glossary concepts that are settings, not legal issues (see ``GlossaryConcept/isContext``).
+    public let contextConcepts: Set<String>
+    /// Dictionary terms (legal compounds) as the analyser emits them.
+    public let dictionaryTerms: Set<String>
     public let laws: [String: (englishTitle: String, aliases: [String])]
 
     public var contentHash: String { meta["content_hash"] ?? "" }
@@ -102,6 +106,9 @@ public struct KnowledgeBaseFile: Sendable {
                 entries.append(.init(language: row[0].flatMap { Language(tag: $0) }, term: row[1] ?? "", concept: row[2]))
             }
             resources = AnalyzerResources(chinese: chinese, lexicon: TermLexicon(entries: entries, chinese: chinese))
+            let plain = Analyzer(resources: resources)
+            dictionaryTerms = Set(entries.filter { $0.concept == nil }.map { plain.normalize($0.term, language: .simplifiedChinese) })
+            contextConcepts = Set(try db.rows("SELECT concept FROM context_concepts").compactMap { $0[0] })
             let decoder = JSONDecoder()
             var faqs: [FAQRecord] = []
             for row in try db.rows("SELECT id, faq_id, topic, questions, answers, citations FROM faqs ORDER BY id") {

@@ -150,6 +150,8 @@ public struct KnowledgeBuilder: Sendable {
             for entry in sources.lexiconEntries {
                 try insertLexicon.run([entry.language.map { .text($0.tag) } ?? .null, .text(entry.term), entry.concept.map(SQLiteValue.text) ?? .null])
             }
+            let insertContext = try db.prepare("INSERT OR IGNORE INTO context_concepts(concept) VALUES (?)")
+            for concept in sources.glossary where concept.isContext { try insertContext.run([.text(concept.id)]) }
             let insertPhrase = try db.prepare("INSERT INTO phrases(kind, set_id, priority, language, phrase) VALUES (?, ?, ?, ?, ?)")
             for set in sources.phraseSets {
                 for (language, phrases) in set.phrases.sorted(by: { $0.key.rawValue < $1.key.rawValue }) {

@@ -114,6 +114,9 @@ public struct GlossaryConcept: Sendable, Hashable {
     public var id: String
     public var terms: [Language: [String]]
     public var location: SourceLocation
+    /// A setting rather than a legal issue (a restaurant, being from Hong Kong): it helps rank
+    /// FAQs but does not by itself make a question a legal one.
+    public var isContext: Bool = false
 }
 
 /// Phrases that send a question to a person: urgent triggers and requests for a human.

@@ -1,7 +1,7 @@
 /// The compiled knowledge base's schema. Plain content tables keep the text inspectable with the
 /// `sqlite3` shell (which cannot load our tokenizer); the FTS5 indexes are external-content.
 enum Schema {
-    static let version = "2"
+    static let version = "3"
 
     static let create = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,6 +40,7 @@ enum Schema {
     CREATE TABLE faq_terms(faq INTEGER NOT NULL, token TEXT NOT NULL, questions INTEGER NOT NULL, answers INTEGER NOT NULL, cited INTEGER NOT NULL);
     CREATE TABLE faq_lengths(faq INTEGER PRIMARY KEY, length INTEGER NOT NULL);
     CREATE TABLE faq_variants(faq INTEGER NOT NULL, kind TEXT NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, tokens TEXT NOT NULL);
+    CREATE TABLE context_concepts(concept TEXT PRIMARY KEY);
     CREATE TABLE lexicon(language TEXT, term TEXT NOT NULL, concept TEXT);
     CREATE TABLE phrases(kind TEXT NOT NULL, set_id TEXT NOT NULL, priority TEXT, language TEXT NOT NULL, phrase TEXT NOT NULL);
     CREATE TABLE laws(title TEXT PRIMARY KEY, title_en TEXT, aliases TEXT NOT NULL, effective TEXT, version TEXT);

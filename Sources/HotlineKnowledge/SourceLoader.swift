@@ -275,9 +275,11 @@ public enum SourceLoader {
             if !id.isEmpty && !isIdentifier(id, dotted: false) {
                 fields.diagnostics.append(.error(fields.start, "concept id `\(id)` must be lowercase letters, digits and -"))
             }
-            let terms = termFields(&fields, except: ["concept"])
+            let role = fields.single("role", required: false)
+            if let role, role != "context" { fields.diagnostics.append(.error(fields.start, "`role` can only be `context`")) }
+            let terms = termFields(&fields, except: ["concept", "role"])
             if terms.isEmpty { fields.diagnostics.append(.error(fields.start, "concept `\(id)` has no terms")) }
-            sources.glossary.append(GlossaryConcept(id: id, terms: terms, location: fields.start))
+            sources.glossary.append(GlossaryConcept(id: id, terms: terms, location: fields.start, isContext: role == "context"))
             diagnostics += fields.diagnostics
         }
         return diagnostics
