@@ -95,9 +95,6 @@ public final class AnswerEngine {
         }
     }
 
-    /// The language of a question when the caller did not name one.
-    public func detectLanguage(_ question: String) -> Language { analyzer.detectLanguage(question) }
-
     public func answer(_ question: String, language requested: Language? = nil) throws -> EngineResult {
         let analysis = analyzer.analyze(question, language: requested)
         let language = analysis.language

@@ -35,7 +35,8 @@ public final class AnswerRenderer {
         let chinese = language.isChinese
         var law = article.reference.law
         if !chinese, let english = article.lawEnglishTitle, !english.isEmpty { law = "\(english) (\(law))" }
-        var label = chinese ? article.label : "\(article.label), art. \(article.reference.article)" + (article.reference.sub.map { "-\($0)" } ?? "")
+        let number = "\(article.reference.article)" + (article.reference.sub.map { "-\($0)" } ?? "")
+        var label = chinese ? article.label : "\(article.label), " + catalog.text("citation.article-number", language, ["number": number])
         if language == .traditionalChinese {
             law = traditional.convert(law)
             label = traditional.convert(label)

@@ -256,11 +256,6 @@ public final class KnowledgeBaseSearcher {
         articleCount = Int(file.meta["article_count"] ?? "0") ?? 0
     }
 
-    /// In how many FAQs a token occurs (any column).
-    public func faqDocumentFrequency(_ token: String) -> Int {
-        file.vocabulary[token].map { Int(file.documentFrequency[Int($0)]) } ?? 0
-    }
-
     /// In how many current articles a token occurs. Cached: the vocabulary does not change while
     /// the file is open; the cache is bounded so a stream of novel words cannot grow it forever.
     public func articleDocumentFrequency(_ token: String) -> Int {
