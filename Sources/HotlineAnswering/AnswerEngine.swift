@@ -102,10 +102,9 @@ public final class AnswerEngine {
         var seen = Set<String>()
         for token in analysis.tokens where seen.insert(token.text).inserted { distinct.append(token.text) }
 
-        let faqMatches = try rankFAQs(analysis.tokens)
+        let faqMatches = rankFAQs(analysis.tokens)
         let articleMatches = try searchArticles(distinct)
         let top = faqMatches.first?.confidence ?? 0
-        let second = faqMatches.dropFirst().first?.confidence ?? 0
         // Legal evidence: a glossary concept that is a legal issue (not a mere setting such as a
         // restaurant or Hong Kong), or a legal compound from the dictionary.
         let file = searcher.file
@@ -140,9 +139,6 @@ public final class AnswerEngine {
         } else if close.count >= 2 {
             result.decision = .clarify
             result.choices = close.map(\.faq)
-        } else if let best = faqMatches.first, top >= c.answerThreshold {
-            result.decision = .answer
-            result.citations = try best.faq.citations.compactMap { try searcher.article($0) }
         } else if isLegal {
             result.decision = .escalate
             result.escalation = .lowConfidence
@@ -154,8 +150,8 @@ public final class AnswerEngine {
 
     /// Only the FAQ ranking of a question (no statutes, no decision): what the FAQ-matching
     /// benchmark measures.
-    public func matchFAQs(_ question: String, language: Language? = nil) throws -> [FAQMatch] {
-        try rankFAQs(analyzer.analyze(question, language: language).tokens)
+    public func matchFAQs(_ question: String, language: Language? = nil) -> [FAQMatch] {
+        rankFAQs(analyzer.analyze(question, language: language).tokens)
     }
 
     /// A token's weight: its inverse document frequency over the FAQs, scaled by its kind.
@@ -167,9 +163,10 @@ public final class AnswerEngine {
         return idf
     }
 
-    /// FTS5 retrieves candidates by BM25; each is then scored by how well the question matches
-    /// its best question variant (a cosine over IDF-weighted token sets) and its answer.
-    private func rankFAQs(_ tokens: [AnalyzedToken]) throws -> [FAQMatch] {
+    /// BM25 (``bm25Candidates(_:)``) picks the candidates; each is then scored by how well the
+    /// question matches its best question variant, all its variants together and its answer
+    /// (IDF-weighted token overlap), which is the calibrated confidence.
+    private func rankFAQs(_ tokens: [AnalyzedToken]) -> [FAQMatch] {
         let file = searcher.file
         var ids: [Int32] = []
         var unknownWords = Set<String>()

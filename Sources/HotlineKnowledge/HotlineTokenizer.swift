@@ -56,18 +56,17 @@ enum HotlineTokenizer {
             return emit(callbackContext, 0, text, length, 0, length)
         }
         let instance = Unmanaged<Instance>.fromOpaque(UnsafeRawPointer(pointer)).takeUnretainedValue()
-        var emittedWord = false
-        for token in instance.analyzer.analyzeDocument(input) {
-            let colocated = token.isColocated && emittedWord
+        var rc = SQLITE_OK
+        instance.analyzer.forEachIndexedToken(input) { token, colocated in
             var bytes = token.text
-            let rc = bytes.withUTF8 { utf8 in
+            rc = bytes.withUTF8 { utf8 in
                 utf8.withMemoryRebound(to: CChar.self) { chars in
                     emit(callbackContext, colocated ? FTS5_TOKEN_COLOCATED : 0, chars.baseAddress, Int32(chars.count), 0, length)
                 }
             }
-            if rc != SQLITE_OK { return rc }
-            emittedWord = true
+            return rc == SQLITE_OK
         }
+        if rc != SQLITE_OK { return rc }
         return SQLITE_OK
     }
 }

@@ -204,17 +204,14 @@ public struct KnowledgeBuilder: Sendable {
             var length: Int64 = 0
             for (column, text) in [questionText, answerText, citedText].enumerated() {
                 // FTS5 keeps one instance of a token per position: colocated repeats count once.
-                var emittedWord = false
-                var position = -1
                 var atPosition = Set<String>()
-                for token in analyzer.analyzeDocument(text) {
-                    if !(token.isColocated && emittedWord) {
+                analyzer.forEachIndexedToken(text) { token, colocated in
+                    if !colocated {
                         length += 1
-                        position += 1
                         atPosition.removeAll(keepingCapacity: true)
                     }
-                    emittedWord = true
                     if atPosition.insert(token.text).inserted { frequencies[token.text, default: [0, 0, 0]][column] += 1 }
+                    return true
                 }
             }
             for (token, counts) in frequencies.sorted(by: { $0.key < $1.key }) {

@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/12 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/14 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -91,8 +91,6 @@ public final class Analyzer {
     private let detector: LanguageDetector
 
     /// In an indexed document, `⟦fr⟧` switches the language of the text that follows.
-    public static let languageMarkerOpen: Character = "⟦"
-    public static let languageMarkerClose: Character = "⟧"
 
     public init(resources: AnalyzerResources) {
         self.resources = resources
@@ -114,30 +112,49 @@ public final class Analyzer {
 
     /// Analyses an indexed document, whose segments may carry `⟦lang⟧` markers.
     public func analyzeDocument(_ text: String) -> [AnalyzedToken] {
-        guard text.unicodeScalars.contains("⟦") else { return analyze(text, language: nil).tokens }
+        let scalars = text.unicodeScalars
+        guard scalars.contains("⟦") else { return analyze(text, language: nil).tokens }
         var result: [AnalyzedToken] = []
         var language: Language? = nil
-        var rest = Substring(text)
-        while !rest.isEmpty {
-            // A marker is ⟦tag⟧ with a tag we know; any other bracket is just text.
-            if rest.first == Analyzer.languageMarkerOpen, let close = rest.firstIndex(of: Analyzer.languageMarkerClose),
-               let tagged = Language(tag: String(rest[rest.index(after: rest.startIndex)..<close])) {
+        var start = scalars.startIndex
+        var index = scalars.startIndex
+        // Scalars, not Characters: documents are long and markers are single scalars.
+        while index < scalars.endIndex {
+            if scalars[index] == "⟦", let (tagged, after) = Self.marker(at: index, in: scalars) {
+                if start < index { result.append(contentsOf: analyze(String(text[start..<index]), language: language).tokens) }
                 language = tagged
-                rest = rest[rest.index(after: close)...]
-                continue
+                start = after
+                index = after
+            } else {
+                index = scalars.index(after: index)
             }
-            var end = rest.index(after: rest.startIndex)
-            while end < rest.endIndex && !Self.isMarker(at: end, in: rest) { end = rest.index(after: end) }
-            let segment = rest[..<end]
-            result.append(contentsOf: analyze(String(segment), language: language).tokens)
-            rest = rest[end...]
         }
+        if start < scalars.endIndex { result.append(contentsOf: analyze(String(text[start...]), language: language).tokens) }
         return result
     }
 
-    private static func isMarker(at index: Substring.Index, in text: Substring) -> Bool {
-        guard text[index] == languageMarkerOpen, let close = text[index...].firstIndex(of: languageMarkerClose) else { return false }
-        return Language(tag: String(text[text.index(after: index)..<close])) != nil
+    /// The language of a `⟦tag⟧` marker at `index` and the index after it; `nil` when the
+    /// bracket does not hold a tag we know (then it is ordinary text).
+    private static func marker(at index: String.UnicodeScalarView.Index, in scalars: String.UnicodeScalarView) -> (Language, String.UnicodeScalarView.Index)? {
+        let tagStart = scalars.index(after: index)
+        var end = tagStart
+        while end < scalars.endIndex, scalars[end] != "⟧" {
+            if scalars.distance(from: tagStart, to: end) > 16 { return nil }
+            end = scalars.index(after: end)
+        }
+        guard end < scalars.endIndex, let language = Language(tag: String(scalars[tagStart..<end])) else { return nil }
+        return (language, scalars.index(after: end))
+    }
+
+    /// Calls `body` with each token of an indexed document and whether FTS5 stores it at the
+    /// previous token's position. The one rule for positions, shared by the FTS5 tokenizer and
+    /// the builder's stored term frequencies, so the two cannot drift apart.
+    public func forEachIndexedToken(_ text: String, _ body: (AnalyzedToken, _ colocated: Bool) -> Bool) {
+        var emittedWord = false
+        for token in analyzeDocument(text) {
+            guard body(token, token.isColocated && emittedWord) else { return }
+            emittedWord = true
+        }
     }
 
     /// The folded form of a term (NFKC case folding, and Traditional→Simplified unless Japanese).

@@ -50,9 +50,10 @@ enum Stopwords {
         "же", "вы", "за", "бы", "по", "мне", "меня", "мой", "моя", "мои", "ли", "если", "или", "это", "можно", "ли",
     ]
 
+    /// Stopwords of spaced scripts. Chinese ones are checked in their folded form by
+    /// ``AnalyzerResources/isChineseStopword(_:)``, never against this raw list.
     static func contains(_ word: String, language: Language) -> Bool {
         switch language {
-        case .simplifiedChinese, .traditionalChinese: chinese.contains(word)
         case .english: english.contains(word)
         case .french: french.contains(word)
         case .spanish: spanish.contains(word)
