@@ -3,7 +3,9 @@ import HotlineText
 /// Cross-record rules of KnowledgeBase/FORMAT.md: unique ids, required languages, citations that
 /// resolve. Record-level rules are checked while loading (``SourceLoader``).
 public enum SourceChecker {
-    public static func check(_ sources: KnowledgeSources) -> [Diagnostic] {
+    /// - Parameter statutesReplaced: the bureau's own statutes replaced ours, so a shipped FAQ's
+    ///   citation they lack is reported, not fatal (as it always is for imported FAQs).
+    public static func check(_ sources: KnowledgeSources, statutesReplaced: Bool = false) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var faqIDs: [String: SourceLocation] = [:]
         for faq in sources.faqs where !faq.id.isEmpty {
@@ -34,7 +36,7 @@ public enum SourceChecker {
         for faq in sources.faqs {
             for citation in faq.citations where !known.contains(citation.id) {
                 let message = "citation `\(citation.id)` of FAQ `\(faq.id)` resolves to no article"
-                diagnostics.append(faq.imported ? .warning(faq.location, message) : .error(faq.location, message))
+                diagnostics.append(faq.imported || statutesReplaced ? .warning(faq.location, message) : .error(faq.location, message))
             }
         }
         var triggerIDs: Set<String> = []

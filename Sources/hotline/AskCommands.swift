@@ -88,8 +88,12 @@ struct Ask: ParsableCommand {
             guard let line = readLine() else { break }
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
-            let result = try engine.answer(text, language: language)
-            print(renderer.render(result))
+            do {
+                print(renderer.render(try engine.answer(text, language: language)))
+            } catch {
+                // The session goes on: one failed question must not end a caller's console.
+                printError("\(error)")
+            }
             print("")
             fflush(nil)
         }

@@ -69,6 +69,17 @@ import Testing
         #expect(reported("unknown language tag `xx`", line: 17))
     }
 
+    @Test func unresolvedCitationsAreWarningsWhenTheBureauReplacedTheStatutes() {
+        let dir = TemporaryDirectory()
+        writeMiniSources(dir)
+        var (sources, _) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        sources.articles = []
+        #expect(SourceChecker.check(sources).contains { $0.severity == .error && $0.message.contains("resolves to no article") })
+        let replaced = SourceChecker.check(sources, statutesReplaced: true)
+        #expect(replaced.contains { $0.message.contains("resolves to no article") })
+        #expect(!replaced.contains { $0.severity == .error })
+    }
+
     @Test(arguments: [("中华人民共和国刑法#133-1", "中华人民共和国刑法", 133, 1), ("劳动法#44", "劳动法", 44, nil)])
     func statuteIDs(id: String, law: String, article: Int, sub: Int?) {
         let reference = StatuteReference(id: id)
