@@ -3,7 +3,7 @@ import Foundation
 /// Every threshold and limit of the answering engine, with documented defaults.
 /// Loaded from a JSON file (`hotline ask --config FILE`); keys missing from the file keep their
 /// defaults. The defaults were tuned on the dev sets in `Tests/DevSet` (see README).
-public struct EngineConfiguration: Codable, Sendable, Equatable {
+public struct EngineConfiguration: Sendable, Equatable {
     /// FAQ candidates fetched from the FTS5 index before re-ranking.
     public var faqCandidates = 24
     /// Statute articles reported per question.
@@ -57,62 +57,76 @@ public struct EngineConfiguration: Codable, Sendable, Equatable {
 
     public init() {}
 
-    public init(from decoder: Decoder) throws {
-        self.init()
-        let container = try decoder.container(keyedBy: CodingKeys.self)
-        func value<T: Decodable>(_ key: CodingKeys, _ current: T) throws -> T {
-            try container.decodeIfPresent(T.self, forKey: key) ?? current
-        }
-        faqCandidates = try value(.faqCandidates, faqCandidates)
-        statuteMatches = try value(.statuteMatches, statuteMatches)
-        answerThreshold = try value(.answerThreshold, answerThreshold)
-        clarifyThreshold = try value(.clarifyThreshold, clarifyThreshold)
-        clarifyMargin = try value(.clarifyMargin, clarifyMargin)
-        maxClarifyChoices = try value(.maxClarifyChoices, maxClarifyChoices)
-        legalStatuteScore = try value(.legalStatuteScore, legalStatuteScore)
-        nonLegalAnswerThreshold = try value(.nonLegalAnswerThreshold, nonLegalAnswerThreshold)
-        statuteMaxDocumentShare = try value(.statuteMaxDocumentShare, statuteMaxDocumentShare)
-        statuteQueryTokens = try value(.statuteQueryTokens, statuteQueryTokens)
-        faqQueryTokens = try value(.faqQueryTokens, faqQueryTokens)
-        statutePostingBudget = try value(.statutePostingBudget, statutePostingBudget)
-        conceptTokenWeight = try value(.conceptTokenWeight, conceptTokenWeight)
-        singleCharacterWeight = try value(.singleCharacterWeight, singleCharacterWeight)
-        unknownWordWeight = try value(.unknownWordWeight, unknownWordWeight)
-        variantWeight = try value(.variantWeight, variantWeight)
-        answerWeight = try value(.answerWeight, answerWeight)
-        questionsCoverageWeight = try value(.questionsCoverageWeight, questionsCoverageWeight)
-        relevanceWeight = try value(.relevanceWeight, relevanceWeight)
-        questionCoverageExponent = try value(.questionCoverageExponent, questionCoverageExponent)
-        faqQuestionWeight = try value(.faqQuestionWeight, faqQuestionWeight)
-        faqAnswerWeight = try value(.faqAnswerWeight, faqAnswerWeight)
-        faqCitedWeight = try value(.faqCitedWeight, faqCitedWeight)
-        try validate()
-    }
+    /// The keys a configuration file may set: one table, so a new setting cannot be forgotten
+    /// by the loader, and a misspelt key is an error instead of a silently ignored threshold.
+    nonisolated(unsafe) static let integerKeys: [String: WritableKeyPath<EngineConfiguration, Int>] = [
+        "faqCandidates": \.faqCandidates,
+        "statuteMatches": \.statuteMatches,
+        "maxClarifyChoices": \.maxClarifyChoices,
+        "statuteQueryTokens": \.statuteQueryTokens,
+        "statutePostingBudget": \.statutePostingBudget,
+        "faqQueryTokens": \.faqQueryTokens,
+    ]
+    nonisolated(unsafe) static let realKeys: [String: WritableKeyPath<EngineConfiguration, Double>] = [
+        "answerThreshold": \.answerThreshold,
+        "clarifyThreshold": \.clarifyThreshold,
+        "clarifyMargin": \.clarifyMargin,
+        "legalStatuteScore": \.legalStatuteScore,
+        "nonLegalAnswerThreshold": \.nonLegalAnswerThreshold,
+        "statuteMaxDocumentShare": \.statuteMaxDocumentShare,
+        "variantWeight": \.variantWeight,
+        "answerWeight": \.answerWeight,
+        "questionsCoverageWeight": \.questionsCoverageWeight,
+        "relevanceWeight": \.relevanceWeight,
+        "questionCoverageExponent": \.questionCoverageExponent,
+        "conceptTokenWeight": \.conceptTokenWeight,
+        "singleCharacterWeight": \.singleCharacterWeight,
+        "unknownWordWeight": \.unknownWordWeight,
+        "faqQuestionWeight": \.faqQuestionWeight,
+        "faqAnswerWeight": \.faqAnswerWeight,
+        "faqCitedWeight": \.faqCitedWeight,
+    ]
 
     public struct InvalidValue: Error, CustomStringConvertible {
         public var description: String
     }
 
-    /// Counts must be positive and weights not negative: a bad file is refused, not trapped on.
+    /// Counts must be positive, and weights and thresholds not negative: a bad file is refused,
+    /// not trapped on.
     public func validate() throws {
-        for (name, count) in [("faqCandidates", faqCandidates), ("statuteMatches", statuteMatches), ("maxClarifyChoices", maxClarifyChoices),
-                              ("statuteQueryTokens", statuteQueryTokens), ("faqQueryTokens", faqQueryTokens), ("statutePostingBudget", statutePostingBudget)] where count < 1 {
-            throw InvalidValue(description: "`\(name)` must be at least 1 (got \(count))")
+        for (name, path) in Self.integerKeys.sorted(by: { $0.key < $1.key }) where self[keyPath: path] < 1 {
+            throw InvalidValue(description: "`\(name)` must be at least 1 (got \(self[keyPath: path]))")
         }
-        for (name, weight) in [("variantWeight", variantWeight), ("answerWeight", answerWeight), ("questionsCoverageWeight", questionsCoverageWeight),
-                               ("relevanceWeight", relevanceWeight), ("conceptTokenWeight", conceptTokenWeight), ("singleCharacterWeight", singleCharacterWeight),
-                               ("unknownWordWeight", unknownWordWeight), ("faqQuestionWeight", faqQuestionWeight), ("faqAnswerWeight", faqAnswerWeight),
-                               ("faqCitedWeight", faqCitedWeight), ("statuteMaxDocumentShare", statuteMaxDocumentShare)] where !(weight >= 0) {
+        for (name, path) in Self.realKeys.sorted(by: { $0.key < $1.key }) where !(self[keyPath: path] >= 0) {
             throw InvalidValue(description: "`\(name)` must not be negative")
         }
         guard (0...1).contains(questionCoverageExponent) else { throw InvalidValue(description: "`questionCoverageExponent` must be within 0...1") }
         guard variantWeight + answerWeight + questionsCoverageWeight > 0 else { throw InvalidValue(description: "the confidence weights must not all be 0") }
     }
 
+    /// Reads a JSON object of settings; keys it leaves out keep their defaults.
     public static func load(path: String) throws -> EngineConfiguration {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: path])
+            throw InvalidValue(description: "cannot read \(path)")
         }
-        return try JSONDecoder().decode(EngineConfiguration.self, from: data)
+        guard let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw InvalidValue(description: "expected a JSON object of settings")
+        }
+        var configuration = EngineConfiguration()
+        for (key, value) in object.sorted(by: { $0.key < $1.key }) {
+            guard let number = value as? NSNumber, number.objCType.pointee != CChar(UInt8(ascii: "c")) else {
+                throw InvalidValue(description: "`\(key)` must be a number")
+            }
+            if let path = integerKeys[key] {
+                guard number.doubleValue == number.doubleValue.rounded() else { throw InvalidValue(description: "`\(key)` must be a whole number") }
+                configuration[keyPath: path] = number.intValue
+            } else if let path = realKeys[key] {
+                configuration[keyPath: path] = number.doubleValue
+            } else {
+                throw InvalidValue(description: "unknown setting `\(key)`")
+            }
+        }
+        try configuration.validate()
+        return configuration
     }
 }

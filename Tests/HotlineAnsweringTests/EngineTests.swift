@@ -1,5 +1,5 @@
 import Foundation
-import HotlineAnswering
+@testable import HotlineAnswering
 import HotlineKnowledge
 import HotlineText
 import Testing
@@ -145,5 +145,31 @@ import Testing
         }
         #expect(report.overall.notAnsweredRate >= DevSetFloors.notAnsweredRate)
         #expect(report.overall.escalatedRate <= DevSetFloors.answerableEscalatedRate)
+    }
+}
+
+@Suite struct ConfigurationTests {
+    @Test func everySettingCanBeSetFromAFile() {
+        let properties = Set(Mirror(reflecting: EngineConfiguration()).children.compactMap(\.label))
+        #expect(properties == Set(EngineConfiguration.integerKeys.keys).union(EngineConfiguration.realKeys.keys))
+    }
+
+    @Test(arguments: [#"{"answerTreshold": 0.3}"#, #"{"faqCandidates": 0}"#, #"{"faqCandidates": 2.5}"#, #"{"answerThreshold": "high"}"#, #"{"clarifyMargin": -1}"#, "[1]"])
+    func badFilesAreRefusedWithAReason(json: String) throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/engine.json"
+        try json.write(toFile: path, atomically: true, encoding: .utf8)
+        #expect(throws: EngineConfiguration.InvalidValue.self) { try EngineConfiguration.load(path: path) }
+    }
+
+    @Test func aFileOverridesOnlyWhatItNames() throws {
+        let directory = TemporaryDirectory()
+        let path = directory.path + "/engine.json"
+        try #"{"answerThreshold": 0.4, "faqCandidates": 10}"#.write(toFile: path, atomically: true, encoding: .utf8)
+        let loaded = try EngineConfiguration.load(path: path)
+        var expected = EngineConfiguration()
+        expected.answerThreshold = 0.4
+        expected.faqCandidates = 10
+        #expect(loaded == expected)
     }
 }
