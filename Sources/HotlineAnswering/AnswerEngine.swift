@@ -52,6 +52,18 @@ public struct EngineResult: Sendable {
     /// FAQs offered to choose from (decision `clarify`).
     public var choices: [FAQRecord]
     public var escalation: EscalationReason?
+
+    public init(language: Language, decision: Decision, confidence: Double, faqMatches: [FAQMatch], articleMatches: [ArticleMatch],
+                citations: [ArticleRecord], choices: [FAQRecord], escalation: EscalationReason?) {
+        self.language = language
+        self.decision = decision
+        self.confidence = confidence
+        self.faqMatches = faqMatches
+        self.articleMatches = articleMatches
+        self.citations = citations
+        self.choices = choices
+        self.escalation = escalation
+    }
 }
 
 /// Turns a question into a decision: FAQ-first BM25 retrieval through FTS5, re-ranked by a
@@ -146,6 +158,14 @@ public final class AnswerEngine {
             result.decision = .outOfScope
         }
         return result
+    }
+
+    /// The answer for an FAQ the caller picked from a clarify prompt: that FAQ with its cited
+    /// articles, as confident as a pick by the caller is.
+    public func answer(picked faq: FAQRecord, language: Language) throws -> EngineResult {
+        let match = FAQMatch(faq: faq, confidence: 1, relevance: 0, bestVariant: nil, rankingScore: 1)
+        return EngineResult(language: language, decision: .answer, confidence: 1, faqMatches: [match], articleMatches: [],
+                            citations: try faq.citations.compactMap { try searcher.article($0) }, choices: [], escalation: nil)
     }
 
     /// Only the FAQ ranking of a question (no statutes, no decision): what the FAQ-matching

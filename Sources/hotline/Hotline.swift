@@ -1,11 +1,11 @@
 import ArgumentParser
 
 @main
-struct Hotline: ParsableCommand {
+struct Hotline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotline",
-        abstract: "LegalHotline: build and check the knowledge base, ask it questions, measure it.",
-        subcommands: [KnowledgeBaseCommand.self, Ask.self, Evaluate.self]
+        abstract: "LegalHotline: build and check the knowledge base, ask it questions, measure it; manage and talk to hotlined.",
+        subcommands: [KnowledgeBaseCommand.self, Ask.self, Evaluate.self, GatewaysCommand.self, Chat.self, LoadBench.self]
     )
 }
 

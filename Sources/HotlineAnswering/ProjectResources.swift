@@ -1,5 +1,4 @@
 import Foundation
-import HotlineAnswering
 import HotlineKnowledge
 import HotlineText
 
@@ -7,14 +6,16 @@ import HotlineText
 ///
 /// Looked up, in order: `$HOTLINE_HOME`; the working directory and its parents; the executable's
 /// directory and its parents (so `.build/debug/hotline` finds the checkout it was built in).
-struct ProjectResources {
-    let root: String
+public struct ProjectResources: Sendable {
+    public let root: String
 
-    var sourcesDirectory: String { root + "/KnowledgeBase" }
-    var localesDirectory: String { root + "/Locales" }
-    var defaultKnowledgeBase: String { root + "/.hotline/kb.sqlite" }
+    public init(root: String) { self.root = root }
 
-    static func locate() throws -> ProjectResources {
+    public var sourcesDirectory: String { root + "/KnowledgeBase" }
+    public var localesDirectory: String { root + "/Locales" }
+    public var defaultKnowledgeBase: String { root + "/.hotline/kb.sqlite" }
+
+    public static func locate() throws -> ProjectResources {
         var candidates: [String] = []
         if let home = ProcessInfo.processInfo.environment["HOTLINE_HOME"] { candidates.append(home) }
         candidates += ancestors(FileManager.default.currentDirectoryPath)
@@ -22,7 +23,7 @@ struct ProjectResources {
         for candidate in candidates where FileManager.default.fileExists(atPath: candidate + "/KnowledgeBase/FORMAT.md") {
             return ProjectResources(root: candidate)
         }
-        throw CLIError("cannot find the KnowledgeBase/ and Locales/ directories: run from the LegalHotline checkout or set HOTLINE_HOME")
+        throw ResourceError("cannot find the KnowledgeBase/ and Locales/ directories: run from the LegalHotline checkout or set HOTLINE_HOME")
     }
 
     private static func ancestors(_ path: String) -> [String] {
@@ -37,22 +38,22 @@ struct ProjectResources {
         return result
     }
 
-    func catalog() throws -> LocaleCatalog { try LocaleCatalog.load(directory: localesDirectory) }
+    public func catalog() throws -> LocaleCatalog { try LocaleCatalog.load(directory: localesDirectory) }
 
     /// Loads and checks the shipped sources; throws when they have errors.
-    func checkedSources() throws -> KnowledgeSources {
+    public func checkedSources() throws -> KnowledgeSources {
         let (sources, loadDiagnostics) = SourceLoader.load(directory: sourcesDirectory)
         let diagnostics = loadDiagnostics + SourceChecker.check(sources)
         let errors = diagnostics.filter { $0.severity == .error }
         guard errors.isEmpty else {
-            throw CLIError(errors.prefix(20).map(\.description).joined(separator: "\n") + "\n\(errors.count) error(s) in \(sourcesDirectory)")
+            throw ResourceError(errors.prefix(20).map(\.description).joined(separator: "\n") + "\n\(errors.count) error(s) in \(sourcesDirectory)")
         }
         return sources
     }
 
     /// The default knowledge base, rebuilt from the shipped sources when it is missing, was built
     /// from other sources, or was indexed by another analyser version.
-    func defaultKnowledgeBaseFile(chinese: ChineseScriptTable) throws -> KnowledgeBaseFile {
+    public func defaultKnowledgeBaseFile(chinese: ChineseScriptTable) throws -> KnowledgeBaseFile {
         // Hash the source files first (cheap); parse and check them only to rebuild.
         let hash = KnowledgeBuilder.contentHash(of: SourceLoader.fingerprint(directory: sourcesDirectory))
         if let file = try? KnowledgeBaseFile(path: defaultKnowledgeBase, chinese: chinese), file.contentHash == hash {
@@ -63,23 +64,14 @@ struct ProjectResources {
     }
 
     /// `--kb PATH` when given (used as is), else the default knowledge base.
-    func knowledgeBase(_ path: String?, chinese: ChineseScriptTable = ChineseScriptTable()) throws -> KnowledgeBaseFile {
+    public func knowledgeBase(_ path: String?, chinese: ChineseScriptTable = ChineseScriptTable()) throws -> KnowledgeBaseFile {
         if let path { return try KnowledgeBaseFile(path: path, chinese: chinese) }
         return try defaultKnowledgeBaseFile(chinese: chinese)
     }
 }
 
-struct CLIError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
-}
-
-/// Writes to standard error.
-func printError(_ text: String) {
-    FileHandle.standardError.write(Data((text + "\n").utf8))
-}
-
-func loadConfiguration(_ path: String?) throws -> EngineConfiguration {
-    guard let path else { return EngineConfiguration() }
-    do { return try EngineConfiguration.load(path: path) } catch { throw CLIError("cannot read configuration \(path): \(error)") }
+/// The shipped resources are missing or the knowledge-base sources have errors.
+public struct ResourceError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }

@@ -1,0 +1,115 @@
+import HotlineText
+
+/// A caller session's id: 1–64 characters of `A-Z a-z 0-9 . _ : -`, chosen by the gateway.
+///
+/// Gateways map callers to opaque ids, so a session id never carries personal data and can be
+/// logged as is.
+public struct SessionID: Hashable, Sendable, CustomStringConvertible {
+    public let value: String
+
+    /// `nil` unless `text` is a valid session id.
+    public init?(_ text: Substring) {
+        guard (1...64).contains(text.utf8.count), text.utf8.allSatisfy(SessionID.isAllowed) else { return nil }
+        value = String(text)
+    }
+
+    public init?(_ text: String) { self.init(Substring(text)) }
+
+    static func isAllowed(_ byte: UInt8) -> Bool {
+        switch byte {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+             UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: ":"), UInt8(ascii: "-"):
+            true
+        default:
+            false
+        }
+    }
+
+    public var description: String { value }
+}
+
+/// The language a gateway says a message is in: a supported language, or "detect it".
+/// An unsupported BCP 47 tag is treated as `auto` (the contract says so).
+public enum LanguageRequest: Hashable, Sendable {
+    case auto
+    case language(Language)
+
+    public init(tag: Substring) {
+        if tag == "auto" { self = .auto; return }
+        self = Language(tag: String(tag)).map { .language($0) } ?? .auto
+    }
+
+    public var language: Language? {
+        if case .language(let language) = self { return language }
+        return nil
+    }
+}
+
+/// What a caller said about an answer.
+public enum FeedbackValue: String, Hashable, Sendable {
+    case helpful
+    case unhelpful
+}
+
+/// Session attributes a gateway may set, for reports and routing.
+public enum SessionAttribute: String, Hashable, Sendable, CaseIterable {
+    /// The gateway's channel: `phone`, `sms`, `wechat`, `web`, … (free text, ≤ 32 bytes).
+    case channel
+    /// The caller's district, as the gateway knows it (free text, ≤ 32 bytes).
+    case district
+}
+
+/// One command a gateway (or, later, a lawyer) sends, already checked for arity and syntax.
+public enum Command: Hashable, Sendable {
+    case auth(token: String)
+    case ping
+    case quit
+    /// A caller's message. `text` has its `\n` and `\\` escapes decoded.
+    case ask(session: SessionID, language: LanguageRequest, text: String)
+    /// Feedback on the consultation `reference`, or on the session's latest answer.
+    case feedback(session: SessionID, value: FeedbackValue, reference: Int64?)
+    /// Attaches attributes to a session.
+    case set(session: SessionID, attributes: [SessionAttributeValue])
+    /// The caller hung up or closed the chat: forget the session's open prompt.
+    case end(session: SessionID)
+    case stats
+
+    /// The verb, for metrics and logs.
+    public var verb: String {
+        switch self {
+        case .auth: "AUTH"
+        case .ping: "PING"
+        case .quit: "QUIT"
+        case .ask: "ASK"
+        case .feedback: "FEEDBACK"
+        case .set: "SET"
+        case .end: "END"
+        case .stats: "STATS"
+        }
+    }
+
+    /// Commands accepted before AUTH.
+    public var allowedBeforeAuthentication: Bool {
+        switch self {
+        case .auth, .ping, .quit: true
+        default: false
+        }
+    }
+
+    /// The session a command is about, if any.
+    public var session: SessionID? {
+        switch self {
+        case .ask(let session, _, _), .feedback(let session, _, _), .set(let session, _), .end(let session): session
+        default: nil
+        }
+    }
+}
+
+public struct SessionAttributeValue: Hashable, Sendable {
+    public var attribute: SessionAttribute
+    public var value: String
+    public init(_ attribute: SessionAttribute, _ value: String) {
+        self.attribute = attribute
+        self.value = value
+    }
+}

@@ -1,0 +1,360 @@
+import HotlineProtocol
+import Logging
+import NIOCore
+
+/// Sent through a connection's pipeline when the daemon starts draining.
+struct DrainRequest: Sendable {}
+
+/// One gateway connection: runs commands in arrival order and writes their replies in that order.
+///
+/// Runs on the connection's event loop and never blocks it: answering, token checks and SQLite
+/// writes run on other threads and come back as futures. Limits enforced here: the line cap
+/// (raised after AUTH), the authentication and idle timeouts, commands per turn and in flight
+/// (so one pipelining client cannot starve the rest), and the output a client leaves unread.
+final class ConnectionHandler: ChannelInboundHandler {
+    typealias InboundIn = InboundFrame
+    typealias OutboundOut = ByteBuffer
+
+    private let server: ServerContext
+    private let limit: LineLimit
+    private let connectionCount: @Sendable () -> Int
+    private var logger: Logger
+    private var gateway: String?
+    private var context: ChannelHandlerContext!
+
+    /// Frames received and not yet run.
+    private var inbox = CircularBuffer<InboundFrame>()
+    /// Replies in command order; `nil` while a command is still being answered.
+    private var slots = CircularBuffer<Reply?>()
+    private var firstSlot = 0
+    /// Commands being answered off the loop.
+    private var inFlight = 0
+    /// While AUTH is checked no later command runs (its outcome changes what they may do).
+    private var awaitingAuthentication = false
+    /// Asks per session still running, so one session's messages are answered in order.
+    private var sessionTails: [SessionID: (count: Int, tail: EventLoopFuture<Void>)] = [:]
+    private var turnScheduled = false
+    private var flushScheduled = false
+    private var readingPaused = false
+    /// No more commands are run; the connection closes once every reply is written.
+    private var closing = false
+    private var draining = false
+    private var timeout: Scheduled<Void>?
+    private var stallTimer: Scheduled<Void>?
+    private var bufferedBytes = 0
+
+    init(server: ServerContext, limit: LineLimit, connectionCount: @escaping @Sendable () -> Int, logger: Logger) {
+        self.server = server
+        self.limit = limit
+        self.connectionCount = connectionCount
+        self.logger = logger
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        armTimeout(server.configuration.authenticationTimeout)
+        context.fireChannelActive()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        timeout?.cancel()
+        stallTimer?.cancel()
+        inbox.removeAll()
+        closing = true
+        context.fireChannelInactive()
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        if closing { return }
+        if draining {
+            refuseWhileDraining(frame)
+            return
+        }
+        inbox.append(frame)
+        processInbox()
+    }
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if event is DrainRequest {
+            beginDraining()
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+
+    func channelWritabilityChanged(context: ChannelHandlerContext) {
+        if context.channel.isWritable {
+            stallTimer?.cancel()
+            stallTimer = nil
+        } else if stallTimer == nil {
+            stallTimer = context.eventLoop.assumeIsolated().scheduleTask(in: server.configuration.outputStallTimeout) { [self] in
+                logger.notice("client left its output unread: connection cut off")
+                self.context.close(promise: nil)
+            }
+        }
+        updateReading()
+        context.fireChannelWritabilityChanged()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: Error) {
+        logger.debug("connection error", metadata: ["error": "\(error)"])
+        context.close(promise: nil)
+    }
+
+    // MARK: Running commands
+
+    private func processInbox() {
+        var handled = 0
+        while !inbox.isEmpty, !closing, !awaitingAuthentication, inFlight < server.configuration.maximumCommandsInFlight,
+              handled < server.configuration.commandsPerTurn {
+            handle(inbox.removeFirst())
+            handled += 1
+        }
+        if closing { inbox.removeAll() }
+        if handled == server.configuration.commandsPerTurn, !inbox.isEmpty, !turnScheduled {
+            // Let the other connections on this event loop have a turn first.
+            turnScheduled = true
+            context.eventLoop.assumeIsolated().execute { [self] in
+                turnScheduled = false
+                processInbox()
+            }
+        }
+        updateReading()
+    }
+
+    /// Stops reading from a client that has many commands queued or in flight, or does not read
+    /// its output; resumes when that passes.
+    private func updateReading() {
+        let pause = inbox.count >= server.configuration.commandsPerTurn * 4
+            || inFlight >= server.configuration.maximumCommandsInFlight
+            || !context.channel.isWritable
+        guard pause != readingPaused else { return }
+        readingPaused = pause
+        context.channel.setOption(ChannelOptions.autoRead, value: !pause).whenFailure { _ in }
+        if !pause { context.read() }
+    }
+
+    private func handle(_ frame: InboundFrame) {
+        switch frame {
+        case .tlsHello:
+            logger.notice("TLS hello on the text port: closed")
+            server.metrics.recordError(ProtocolError.Code.notHotlineProtocol.rawValue)
+            closing = true
+            context.close(promise: nil)
+        case .overlong(let bytes):
+            replyNow(server.errorReply(ProtocolError(.lineTooLong, detail: "\(bytes) bytes")))
+            if gateway == nil { closeAfterReplies() }
+        case .line(let line):
+            if gateway == nil, line.readableBytes > server.configuration.maximumLineBytesBeforeAuthentication {
+                replyNow(server.errorReply(ProtocolError(.lineTooLong, detail: "\(server.configuration.maximumLineBytesBeforeAuthentication) bytes before AUTH")))
+                closeAfterReplies()
+                return
+            }
+            if gateway != nil { armTimeout(server.configuration.idleTimeout) }
+            switch CommandParser.parse(line.readableBytesView) {
+            case .failure(let error):
+                replyNow(server.errorReply(error))
+                if error.closesConnection { closeAfterReplies() }
+            case .success(let command):
+                run(command)
+            }
+        }
+    }
+
+    private func run(_ command: Command) {
+        guard let gateway else {
+            switch command {
+            case .ping: replyNow(.pong)
+            case .quit: quit()
+            case .auth(let token): authenticate(token)
+            default: replyNow(server.errorReply(ProtocolError(.authenticationRequired, session: command.session)))
+            }
+            return
+        }
+        let loop = context.eventLoop
+        switch command {
+        case .ping:
+            replyNow(.pong)
+        case .quit:
+            quit()
+        case .auth:
+            replyNow(server.errorReply(ProtocolError(.alreadyAuthenticated)))
+        case .stats:
+            replyNow(server.stats(connections: connectionCount()))
+        case .end(let session):
+            inSessionOrder(session) { [server] in
+                server.sessions.end(SessionKey(gateway: gateway, session: session))
+                return loop.makeSucceededFuture(.ok(verb: "END", session: session, fields: []))
+            }
+        case .feedback(let session, let value, let reference):
+            inSessionOrder(session) { [server] in server.feedback(gateway: gateway, session: session, value: value, reference: reference, on: loop) }
+        case .set(let session, let attributes):
+            inSessionOrder(session) { [server] in server.setAttributes(gateway: gateway, session: session, attributes, on: loop) }
+        case .ask(let session, let language, let text):
+            inSessionOrder(session) { [server] in server.ask(gateway: gateway, session: session, language: language, text: text, on: loop) }
+        }
+    }
+
+    /// Runs a session's commands one after another (a "2" must see the prompt it answers, a
+    /// FEEDBACK the answer it rates), while different sessions run in parallel.
+    private func inSessionOrder(_ session: SessionID, _ work: @escaping @Sendable () -> EventLoopFuture<Reply>) {
+        let previous = sessionTails[session]?.tail ?? context.eventLoop.makeSucceededVoidFuture()
+        let reply = previous.flatMap(work)
+        let tail = reply.map { _ in () }
+        sessionTails[session] = ((sessionTails[session]?.count ?? 0) + 1, tail)
+        tail.assumeIsolated().whenComplete { [self] _ in
+            if let entry = sessionTails[session] {
+                sessionTails[session] = entry.count <= 1 ? nil : (entry.count - 1, entry.tail)
+            }
+        }
+        replyLater { reply }
+    }
+
+    private func authenticate(_ token: String) {
+        let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
+        guard server.authentication.allows(address, now: .now()) else {
+            logger.notice("too many failed AUTH attempts", metadata: ["hotline.address": "\(address)"])
+            replyNow(server.errorReply(ProtocolError(.rateLimited)))
+            closeAfterReplies()
+            return
+        }
+        awaitingAuthentication = true
+        let store = server.store
+        let checked = server.knowledge.threadPool.runIfActive(eventLoop: context.eventLoop) { try store.authenticateGateway(token: token) }
+        let slot = reserveSlot()
+        inFlight += 1
+        checked.assumeIsolated().whenComplete { [self] result in
+            inFlight -= 1
+            awaitingAuthentication = false
+            if case .success(let id?) = result {
+                gateway = id
+                logger[metadataKey: "hotline.gateway"] = "\(id)"
+                logger.info("gateway authenticated")
+                armTimeout(server.configuration.idleTimeout)
+                fill(slot, .ok(verb: "AUTH", session: nil, fields: [
+                    ReplyField("gateway", id), ReplyField("max-line", "\(server.configuration.maximumLineBytes)"), ReplyField("protocol", "1"),
+                ]))
+            } else {
+                limit.lowerAfterFailedAuthentication()
+                server.authentication.recordFailure(address, now: .now())
+                logger.notice("AUTH failed", metadata: ["hotline.address": "\(address)"])
+                fill(slot, server.errorReply(ProtocolError(.authenticationFailed)))
+            }
+            processInbox()
+        }
+    }
+
+    private func quit() {
+        replyNow(.bye)
+        closeAfterReplies()
+    }
+
+    private func refuseWhileDraining(_ frame: InboundFrame) {
+        guard case .line(let line) = frame else { return }
+        let session = (try? CommandParser.parse(line.readableBytesView).get())?.session
+        replyNow(server.errorReply(ProtocolError(.draining, session: session)))
+    }
+
+    private func beginDraining() {
+        guard !draining else { return }
+        draining = true
+        write(.draining(text: server.operatorText("event.draining")))
+        closeWhenIdle()
+    }
+
+    // MARK: Ordered replies
+
+    private func reserveSlot() -> Int {
+        slots.append(nil)
+        return firstSlot + slots.count - 1
+    }
+
+    private func fill(_ slot: Int, _ reply: Reply) {
+        slots[offset: slot - firstSlot] = reply
+        while let first = slots.first, let reply = first {
+            slots.removeFirst()
+            firstSlot += 1
+            write(reply)
+        }
+        if closing || draining { closeWhenIdle() }
+    }
+
+    private func replyNow(_ reply: Reply) { fill(reserveSlot(), reply) }
+
+    /// Reserves the next reply slot and fills it when `make`'s future completes.
+    private func replyLater(_ make: () -> EventLoopFuture<Reply>) {
+        let slot = reserveSlot()
+        inFlight += 1
+        make().assumeIsolated().whenComplete { [self] result in
+            inFlight -= 1
+            switch result {
+            case .success(let reply): fill(slot, reply)
+            case .failure: fill(slot, server.errorReply(ProtocolError(.internalError)))
+            }
+            processInbox()
+        }
+    }
+
+    private func write(_ reply: Reply) {
+        guard context.channel.isActive else { return }
+        let line = ReplyEncoder.line(reply)
+        var buffer = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
+        buffer.writeString(line)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        let size = buffer.readableBytes
+        bufferedBytes += size
+        if bufferedBytes > 2 * server.configuration.maximumBufferedOutputBytes {
+            logger.notice("client left too much output unread: connection cut off")
+            closing = true
+            context.close(promise: nil)
+            return
+        }
+        let written = context.eventLoop.makePromise(of: Void.self)
+        written.futureResult.assumeIsolated().whenComplete { [self] _ in bufferedBytes -= size }
+        context.write(wrapOutboundOut(buffer), promise: written)
+        scheduleFlush()
+    }
+
+    private func scheduleFlush() {
+        guard !flushScheduled else { return }
+        flushScheduled = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            flushScheduled = false
+            context.flush()
+        }
+    }
+
+    // MARK: Closing
+
+    private func closeAfterReplies() {
+        closing = true
+        inbox.removeAll()
+        closeWhenIdle()
+    }
+
+    /// Closes once nothing is queued, running or unwritten (after QUIT, a fatal error, or a drain).
+    private func closeWhenIdle() {
+        guard closing || draining, slots.isEmpty, inFlight == 0, inbox.isEmpty, context.channel.isActive else { return }
+        closing = true
+        context.eventLoop.assumeIsolated().execute { [self] in
+            guard context.channel.isActive else { return }
+            context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { [self] _ in
+                context.close(promise: nil)
+            }
+        }
+    }
+
+    private func armTimeout(_ amount: TimeAmount) {
+        timeout?.cancel()
+        timeout = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [self] in
+            guard !closing else { return }
+            logger.info("connection timed out")
+            replyNow(server.errorReply(ProtocolError(.timeout)))
+            closeAfterReplies()
+        }
+    }
+}

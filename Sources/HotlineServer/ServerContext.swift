@@ -1,0 +1,172 @@
+import Foundation
+import HotlineAnswering
+import HotlineKnowledge
+import HotlineProtocol
+import HotlineStore
+import HotlineText
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+
+/// Limits failed AUTH attempts per client address within a window.
+final class AuthenticationLimiter: Sendable {
+    private let failures = NIOLockedValueBox([String: (count: Int, since: NIODeadline)]())
+    let allowed: Int
+    let window: TimeAmount
+
+    init(allowed: Int, window: TimeAmount) {
+        self.allowed = allowed
+        self.window = window
+    }
+
+    func allows(_ address: String, now: NIODeadline) -> Bool {
+        failures.withLockedValue { table in
+            guard let entry = table[address] else { return true }
+            if entry.since + window < now { table[address] = nil; return true }
+            return entry.count < allowed
+        }
+    }
+
+    func recordFailure(_ address: String, now: NIODeadline) {
+        failures.withLockedValue { table in
+            if let entry = table[address], entry.since + window >= now {
+                table[address] = (entry.count + 1, entry.since)
+            } else {
+                table[address] = (1, now)
+            }
+            if table.count > 10_000 { table = table.filter { $0.value.since + window >= now } }
+        }
+    }
+}
+
+/// What every connection shares: configuration, the knowledge base, sessions, the store,
+/// metrics and the logger. Everything here is `Sendable`; the answering logic lives here so that
+/// connection handlers only sequence commands and write replies.
+struct ServerContext: Sendable {
+    let configuration: ServerConfiguration
+    let knowledge: KnowledgeService
+    let sessions: SessionRegistry
+    let store: ServiceStore
+    let metrics: ServerMetrics
+    let logger: Logger
+    let authentication: AuthenticationLimiter
+    let startedAt: NIODeadline
+
+    var catalog: LocaleCatalog { knowledge.catalog }
+
+    /// The text of an error reply, from `Locales/operator` (operators read these, in English).
+    func errorReply(_ error: ProtocolError) -> Reply {
+        metrics.recordError(error.code.rawValue)
+        return .error(error, text: operatorText("error.\(error.code.rawValue)"))
+    }
+
+    func operatorText(_ key: String, _ values: [String: String] = [:]) -> String {
+        operatorCatalog.text(key, .english, values)
+    }
+
+    let operatorCatalog: LocaleCatalog
+
+    /// Answers one caller message: plans it from the session's state, answers on an answering
+    /// thread, stores the transcript line (group commit) and only then replies, with the
+    /// transcript line's id as `ref`.
+    func ask(gateway: String, session: SessionID, language requested: LanguageRequest, text: String,
+             on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
+        let started = NIODeadline.now()
+        let key = SessionKey(gateway: gateway, session: session)
+        let plan = sessions.withSession(key, now: started) { $0.plan(message: text, language: requested.language, now: started) }
+        let answered = knowledge.run(on: eventLoop) { [configuration] generation, worker -> (ConsultationOutcome, String, Int64?) in
+            switch plan {
+            case .question(let language):
+                let result = try worker.engine.answer(text, language: language)
+                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
+            case .pick(let prompt, let index):
+                guard let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) else {
+                    // The FAQ left the knowledge base in a reload: answer the words of the choice instead.
+                    let result = try worker.engine.answer(text, language: prompt.language)
+                    return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
+                }
+                let result = try worker.engine.answer(picked: faq, language: prompt.language)
+                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
+            case .repeatPrompt(let prompt):
+                let faqs = prompt.choices.compactMap { id in generation.file.faqs.first { $0.id == id } }
+                var result = EngineResult(language: prompt.language, decision: .clarify, confidence: 0, faqMatches: [], articleMatches: [],
+                                          citations: [], choices: faqs, escalation: nil)
+                if faqs.isEmpty { result.decision = .outOfScope }
+                let prefix = worker.renderer.catalog.text("clarify.out-of-range", prompt.language, ["count": "\(faqs.count)"])
+                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone, prefix: prefix),
+                        generation.version, prompt.consultation)
+            }
+        }
+        let promise = eventLoop.makePromise(of: Reply.self)
+        answered.whenComplete { [self] (result: Result<(ConsultationOutcome, String, Int64?), Error>) in
+            switch result {
+            case .failure(let error):
+                logger.error("answering failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
+                promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
+            case .success(let (outcome, version, choiceOf)):
+                let record = ConsultationRecord(
+                    gateway: gateway, session: session.value, askedAt: Int64(Date().timeIntervalSince1970 * 1000),
+                    language: outcome.language.tag, question: text, kind: outcome.kind.rawValue, faq: outcome.faq,
+                    confidence: outcome.confidence, citations: outcome.citations.isEmpty ? nil : outcome.citations.joined(separator: ","),
+                    knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
+                store.record(record) { [self] stored in
+                    switch stored {
+                    case .failure(let error):
+                        logger.error("storing a consultation failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
+                        promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
+                    case .success(let reference):
+                        sessions.withSession(key, now: NIODeadline.now()) {
+                            $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices)
+                        }
+                        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+                        metrics.recordAsk(language: outcome.language.tag, kind: outcome.kind.rawValue, seconds: seconds)
+                        logger.debug("answered", metadata: [
+                            "hotline.session": "\(session)", "hotline.kind": "\(outcome.kind.rawValue)",
+                            "hotline.question": "\(Redaction.redact(text))",
+                        ])
+                        let reply = ConsultationReply(kind: outcome.kind, session: session, ticket: outcome.kind == .escalated ? "none" : nil,
+                                                      fields: [ReplyField("ref", "\(reference)")] + outcome.fields, text: outcome.text)
+                        promise.succeed(.consultation(reply))
+                    }
+                }
+            }
+        }
+        return promise.futureResult
+    }
+
+    func feedback(gateway: String, session: SessionID, value: FeedbackValue, reference: Int64?, on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
+        let key = SessionKey(gateway: gateway, session: session)
+        guard let consultation = sessions.peek(key, now: .now())?.ratedConsultation(reference) else {
+            return eventLoop.makeSucceededFuture(errorReply(ProtocolError(.nothingToRate, session: session)))
+        }
+        let promise = eventLoop.makePromise(of: Reply.self)
+        store.recordFeedback(consultation: consultation, value: value.rawValue) { [self] result in
+            switch result {
+            case .success: promise.succeed(.ok(verb: "FEEDBACK", session: session, fields: [ReplyField("ref", "\(consultation)")]))
+            case .failure: promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
+            }
+        }
+        return promise.futureResult
+    }
+
+    func setAttributes(gateway: String, session: SessionID, _ attributes: [SessionAttributeValue], on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
+        let promise = eventLoop.makePromise(of: Reply.self)
+        store.setAttributes(gateway: gateway, session: session.value, attributes.map { ($0.attribute.rawValue, $0.value) }) { [self] result in
+            switch result {
+            case .success: promise.succeed(.ok(verb: "SET", session: session, fields: []))
+            case .failure: promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
+            }
+        }
+        return promise.futureResult
+    }
+
+    func stats(connections: Int) -> Reply {
+        .stats([
+            ReplyField("connections", "\(connections)"),
+            ReplyField("sessions", "\(sessions.count)"),
+            ReplyField("answered", "\(metrics.answeredQuestions)"),
+            ReplyField("uptime", "\((NIODeadline.now() - startedAt).nanoseconds / 1_000_000_000)"),
+            ReplyField("kb", knowledge.generation.version),
+        ])
+    }
+}

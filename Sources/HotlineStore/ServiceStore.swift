@@ -1,0 +1,311 @@
+import Crypto
+import Dispatch
+import Foundation
+import HotlineKnowledge
+import Synchronization
+
+/// One answered (or clarified, escalated, refused) caller message: the transcript line.
+public struct ConsultationRecord: Sendable {
+    public var gateway: String
+    public var session: String
+    /// Milliseconds since 1970.
+    public var askedAt: Int64
+    public var language: String
+    public var question: String
+    /// The reply kind sent (`ANSWER`, `CLARIFY`, …).
+    public var kind: String
+    public var faq: String?
+    public var confidence: Double
+    /// Cited articles, `law:article` joined by `,`.
+    public var citations: String?
+    public var knowledgeBaseVersion: String
+    public var latencyMicroseconds: Int64
+    /// For a pick from a clarify prompt: the consultation that asked.
+    public var choiceOf: Int64?
+
+    public init(gateway: String, session: String, askedAt: Int64, language: String, question: String, kind: String,
+                faq: String?, confidence: Double, citations: String?, knowledgeBaseVersion: String,
+                latencyMicroseconds: Int64, choiceOf: Int64?) {
+        self.gateway = gateway
+        self.session = session
+        self.askedAt = askedAt
+        self.language = language
+        self.question = question
+        self.kind = kind
+        self.faq = faq
+        self.confidence = confidence
+        self.citations = citations
+        self.knowledgeBaseVersion = knowledgeBaseVersion
+        self.latencyMicroseconds = latencyMicroseconds
+        self.choiceOf = choiceOf
+    }
+}
+
+public struct GatewayInfo: Sendable, Hashable {
+    public var id: String
+    public var createdAt: Int64
+    public var disabled: Bool
+}
+
+public struct StoreError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The service's durable data in `<data-dir>/hotline.sqlite`: gateways, the consultation
+/// transcript, feedback and session attributes.
+///
+/// All SQLite work runs on one serial queue, never on a caller's thread (so never on an event
+/// loop). Writes are **group-committed**: each write is queued with a completion; one transaction
+/// takes everything queued so far, and only after COMMIT are the completions called — so the daemon
+/// replies to a caller only once the transcript line is durable (WAL, `synchronous=NORMAL`: safe
+/// against `kill -9`), and thousands of answers a second cost a few transactions a second.
+public final class ServiceStore: @unchecked Sendable {
+    public let path: String
+    /// Touched only on `queue`.
+    private let connection: SQLiteConnection
+    private let queue = DispatchQueue(label: "hotline.store")
+    private let pending = Mutex(PendingWrites())
+
+    private struct PendingWrites {
+        var writes: [Write] = []
+        var flushScheduled = false
+    }
+
+    private enum Write {
+        case consultation(ConsultationRecord, @Sendable (Result<Int64, Error>) -> Void)
+        case feedback(consultation: Int64, value: String, at: Int64, @Sendable (Result<Int64, Error>) -> Void)
+        case attributes(gateway: String, session: String, [(String, String)], at: Int64, @Sendable (Result<Int64, Error>) -> Void)
+
+        var completion: @Sendable (Result<Int64, Error>) -> Void {
+            switch self {
+            case .consultation(_, let completion), .feedback(_, _, _, let completion), .attributes(_, _, _, _, let completion): completion
+            }
+        }
+    }
+
+    static let schemaVersion = 1
+
+    /// Opens (creating and migrating) the store in `directory`.
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = directory + "/hotline.sqlite"
+        connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
+        connection.setBusyTimeout(milliseconds: 5_000)
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
+        try migrate()
+    }
+
+    private func migrate() throws {
+        let version = Int(try connection.rows("PRAGMA user_version").first?.first??.description ?? "0") ?? 0
+        guard version < ServiceStore.schemaVersion else {
+            if version > ServiceStore.schemaVersion {
+                throw StoreError("\(path) has schema version \(version); this build knows \(ServiceStore.schemaVersion): upgrade hotline")
+            }
+            return
+        }
+        try connection.transaction {
+            try connection.execute("""
+            CREATE TABLE IF NOT EXISTS gateways(
+                id TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE,
+                created_at INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0);
+            CREATE TABLE IF NOT EXISTS consultations(
+                id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, session TEXT NOT NULL, asked_at INTEGER NOT NULL,
+                language TEXT NOT NULL, question TEXT NOT NULL, kind TEXT NOT NULL, faq TEXT,
+                confidence REAL NOT NULL, citations TEXT, kb_version TEXT NOT NULL,
+                latency_us INTEGER NOT NULL, choice_of INTEGER);
+            CREATE INDEX IF NOT EXISTS consultations_by_session ON consultations(gateway, session, id);
+            CREATE TABLE IF NOT EXISTS feedback(
+                consultation INTEGER NOT NULL REFERENCES consultations(id), value TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS session_attributes(
+                gateway TEXT NOT NULL, session TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
+                updated_at INTEGER NOT NULL, PRIMARY KEY(gateway, session, key));
+            PRAGMA user_version = \(ServiceStore.schemaVersion);
+            """)
+        }
+    }
+
+    // MARK: Gateways
+
+    /// The stored form of a token: tokens are random and long, so an unsalted SHA-256 is enough
+    /// to keep them out of the file while allowing lookup by token.
+    static func tokenDigest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// A fresh random token (32 bytes, URL-safe base64 without padding).
+    public static func randomToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: 0...255, using: &generator) }
+        return Data(bytes).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+    }
+
+    /// Token rules: 16–128 printable ASCII characters without spaces.
+    public static func isAcceptableToken(_ token: String) -> Bool {
+        (16...128).contains(token.utf8.count) && token.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F }
+    }
+
+    /// Adds a gateway, or replaces the token of an existing one (and enables it).
+    public func addGateway(id: String, token: String) throws {
+        try queue.sync {
+            try connection.transaction {
+                let statement = try connection.prepare("""
+                INSERT INTO gateways(id, token_sha256, created_at) VALUES(?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET token_sha256 = excluded.token_sha256, disabled = 0
+                """)
+                try statement.run([.text(id), .text(ServiceStore.tokenDigest(token)), .integer(ServiceStore.now())])
+            }
+        }
+    }
+
+    public func setGatewayDisabled(id: String, _ disabled: Bool) throws -> Bool {
+        try queue.sync {
+            try connection.prepare("UPDATE gateways SET disabled = ? WHERE id = ?").run([.integer(disabled ? 1 : 0), .text(id)])
+            return try connection.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
+    public func gateways() throws -> [GatewayInfo] {
+        try queue.sync {
+            try connection.rows("SELECT id, created_at, disabled FROM gateways ORDER BY id").map {
+                GatewayInfo(id: $0[0] ?? "", createdAt: Int64($0[1] ?? "0") ?? 0, disabled: $0[2] == "1")
+            }
+        }
+    }
+
+    /// The enabled gateway whose token this is, or `nil`. Blocks on the store queue: call it off
+    /// the event loops.
+    public func authenticateGateway(token: String) throws -> String? {
+        try queue.sync {
+            try connection.rows("SELECT id FROM gateways WHERE token_sha256 = ? AND disabled = 0", [.text(ServiceStore.tokenDigest(token))])
+                .first?.first ?? nil
+        }
+    }
+
+    // MARK: Group-committed writes
+
+    /// Appends a transcript line; `completion` gets its id (the `ref` callers rate) after COMMIT.
+    public func record(_ record: ConsultationRecord, completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
+        enqueue(.consultation(record, completion))
+    }
+
+    public func recordFeedback(consultation: Int64, value: String, completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
+        enqueue(.feedback(consultation: consultation, value: value, at: ServiceStore.now(), completion))
+    }
+
+    public func setAttributes(gateway: String, session: String, _ attributes: [(String, String)],
+                              completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
+        enqueue(.attributes(gateway: gateway, session: session, attributes, at: ServiceStore.now(), completion))
+    }
+
+    /// Waits until everything queued so far is committed.
+    public func flush() {
+        queue.sync {}
+        queue.sync {}
+    }
+
+    private func enqueue(_ write: Write) {
+        let schedule = pending.withLock { state -> Bool in
+            state.writes.append(write)
+            if state.flushScheduled { return false }
+            state.flushScheduled = true
+            return true
+        }
+        if schedule { queue.async { self.flushPending() } }
+    }
+
+    private var insertConsultation: SQLiteStatement?
+    private var insertFeedback: SQLiteStatement?
+    private var upsertAttribute: SQLiteStatement?
+
+    /// Runs on `queue`: one transaction for every write queued so far.
+    private func flushPending() {
+        let writes = pending.withLock { state -> [Write] in
+            state.flushScheduled = false
+            defer { state.writes.removeAll(keepingCapacity: true) }
+            return state.writes
+        }
+        guard !writes.isEmpty else { return }
+        var results: [Result<Int64, Error>] = []
+        results.reserveCapacity(writes.count)
+        do {
+            try connection.transaction {
+                for write in writes { results.append(try apply(write)) }
+            }
+        } catch {
+            // The batch failed as a whole (disk full, I/O error): every writer hears so.
+            results = writes.map { _ in .failure(error) }
+        }
+        for (write, result) in zip(writes, results) { write.completion(result) }
+    }
+
+    private func apply(_ write: Write) throws -> Result<Int64, Error> {
+        switch write {
+        case .consultation(let r, _):
+            if insertConsultation == nil {
+                insertConsultation = try connection.prepare("""
+                INSERT INTO consultations(gateway, session, asked_at, language, question, kind, faq, confidence,
+                    citations, kb_version, latency_us, choice_of) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+                """)
+            }
+            try insertConsultation!.run([
+                .text(r.gateway), .text(r.session), .integer(r.askedAt), .text(r.language), .text(r.question), .text(r.kind),
+                r.faq.map { .text($0) } ?? .null, .real(r.confidence), r.citations.map { .text($0) } ?? .null,
+                .text(r.knowledgeBaseVersion), .integer(r.latencyMicroseconds), r.choiceOf.map { .integer($0) } ?? .null,
+            ])
+            return .success(connection.lastInsertRowID)
+        case .feedback(let consultation, let value, let at, _):
+            if insertFeedback == nil {
+                insertFeedback = try connection.prepare("INSERT INTO feedback(consultation, value, at) VALUES(?,?,?)")
+            }
+            try insertFeedback!.run([.integer(consultation), .text(value), .integer(at)])
+            return .success(connection.lastInsertRowID)
+        case .attributes(let gateway, let session, let attributes, let at, _):
+            if upsertAttribute == nil {
+                upsertAttribute = try connection.prepare("""
+                INSERT INTO session_attributes(gateway, session, key, value, updated_at) VALUES(?,?,?,?,?)
+                ON CONFLICT(gateway, session, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+                """)
+            }
+            for (key, value) in attributes {
+                try upsertAttribute!.run([.text(gateway), .text(session), .text(key), .text(value), .integer(at)])
+            }
+            return .success(0)
+        }
+    }
+
+    // MARK: Reading (administration and tests)
+
+    /// A session's transcript, oldest first: (id, question, kind, faq).
+    public func transcript(gateway: String, session: String) throws -> [(id: Int64, question: String, kind: String, faq: String?)] {
+        try queue.sync {
+            try connection.rows("SELECT id, question, kind, faq FROM consultations WHERE gateway = ? AND session = ? ORDER BY id",
+                                [.text(gateway), .text(session)])
+                .map { (Int64($0[0] ?? "0") ?? 0, $0[1] ?? "", $0[2] ?? "", $0[3]) }
+        }
+    }
+
+    public func feedback(consultation: Int64) throws -> [String] {
+        try queue.sync {
+            try connection.rows("SELECT value FROM feedback WHERE consultation = ? ORDER BY rowid", [.integer(consultation)]).map { $0[0] ?? "" }
+        }
+    }
+
+    public func attributes(gateway: String, session: String) throws -> [String: String] {
+        try queue.sync {
+            var result: [String: String] = [:]
+            for row in try connection.rows("SELECT key, value FROM session_attributes WHERE gateway = ? AND session = ?",
+                                           [.text(gateway), .text(session)]) {
+                result[row[0] ?? ""] = row[1] ?? ""
+            }
+            return result
+        }
+    }
+
+    public func consultationCount() throws -> Int {
+        try queue.sync { Int(try connection.rows("SELECT count(*) FROM consultations").first?.first??.description ?? "0") ?? 0 }
+    }
+
+    static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
+}

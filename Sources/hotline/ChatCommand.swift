@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import HotlineAnswering
+import HotlineClient
+import HotlineProtocol
+import HotlineText
+
+/// How the CLI clients reach hotlined: host, port and a gateway token.
+struct DaemonOptions: ParsableArguments {
+    @Option(help: "hotlined's address.") var host = "127.0.0.1"
+    @Option(help: "hotlined's port.") var port = 12348
+    @Option(help: "A gateway token (default: the one hotlined created in --data-dir).") var token: String?
+    @Option(help: "hotlined's data directory, to read the gateway-token file it created.") var dataDir = "hotline-data"
+
+    func resolvedToken() throws -> String {
+        if let token { return token }
+        if let text = try? String(contentsOfFile: dataDir + "/gateway-token", encoding: .utf8) {
+            return text.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        throw CLIError(try operatorText("chat.no-token"))
+    }
+
+    func connect() async throws -> LineClient {
+        let client: LineClient
+        do {
+            client = try await LineClient.connect(host: host, port: port)
+        } catch {
+            throw CLIError(try operatorText("chat.connect-failed", ["host": host, "port": "\(port)", "error": "\(error)"]))
+        }
+        let reply = try await client.exchange("AUTH \(try resolvedToken())")
+        guard reply.hasPrefix("OK AUTH") else { throw CLIError(reply) }
+        return client
+    }
+}
+
+func operatorText(_ key: String, _ values: [String: String] = [:]) throws -> String {
+    let resources = try ProjectResources.locate()
+    return try LocaleCatalog.load(directory: resources.localesDirectory + "/operator").text(key, .english, values)
+}
+
+extension LineClient {
+    func exchange(_ line: String) async throws -> String {
+        try await send(line)
+        return try await readLine(timeout: .seconds(30))
+    }
+}
+
+struct Chat: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Talk to hotlined as a caller: each line you type is one message of one session.",
+        discussion: "/helpful and /unhelpful rate the last answer; a number picks a choice; Ctrl-D ends the session."
+    )
+
+    @OptionGroup var daemon: DaemonOptions
+    @Option(help: "Your language (BCP 47), or auto.") var lang = "auto"
+    @Option(help: "Session id (default: a random one).") var session: String?
+
+    func run() async throws {
+        let session = self.session ?? "chat-" + UUID().uuidString.prefix(8).lowercased()
+        guard SessionID(session) != nil else { throw ValidationError("a session id is 1-64 characters of A-Z a-z 0-9 . _ : -") }
+        let client = try await daemon.connect()
+        let catalog = try ProjectResources.locate().catalog()
+        print(catalog.text("cli.chat-welcome", Language(tag: lang) ?? .english))
+        while let line = readLine() {
+            let text = line.trimmingCharacters(in: .whitespaces)
+            if text.isEmpty { continue }
+            let command: String
+            switch text {
+            case "/helpful", "/unhelpful": command = "FEEDBACK \(session) \(text.dropFirst())"
+            default: command = "ASK \(session) \(lang) " + Escaping.escapeText(text)
+            }
+            let reply = try await client.exchange(command)
+            guard let parsed = ReplyLine(reply) else { print(reply); continue }
+            var header = parsed.kind
+            if let ref = parsed.field("ref") { header += " ref=\(ref)" }
+            if let faq = parsed.field("faq") { header += " faq=\(faq)" }
+            if let ticket = parsed.words.first, parsed.kind == "ESCALATED" { header += " ticket=\(ticket)" }
+            print("[\(header)]")
+            if let body = parsed.text { print(body) }
+            print("")
+        }
+        _ = try? await client.exchange("END \(session)")
+        await client.close()
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+import HotlineAnswering
+import HotlineClient
+import HotlineKnowledge
+import HotlineServer
+import HotlineStore
+import Logging
+import NIOCore
+import ServiceLifecycle
+
+/// The checkout these tests were built from (Tests/HotlineTesting/ → root).
+public let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+/// A fresh temporary directory, removed when the value goes away.
+public final class TemporaryDirectory: Sendable {
+    public let path: String
+    public init() {
+        path = NSTemporaryDirectory() + "hotline-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// The shipped knowledge base compiled once per test process (read-only, shared by daemons).
+public let shippedKnowledgeBasePath: String = {
+    let directory = NSTemporaryDirectory() + "hotline-test-kb-" + UUID().uuidString
+    try! FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let (sources, diagnostics) = SourceLoader.load(directory: repositoryRoot + "/KnowledgeBase")
+    precondition(diagnostics.isEmpty, "shipped sources have errors: run hotline kb check")
+    let path = directory + "/kb.sqlite"
+    try! KnowledgeBuilder(sources: sources).build(to: path)
+    return path
+}()
+
+public let shippedCatalog: LocaleCatalog = try! LocaleCatalog.load(directory: repositoryRoot + "/Locales")
+public let operatorCatalog: LocaleCatalog = try! LocaleCatalog.load(directory: repositoryRoot + "/Locales/operator")
+
+/// A real daemon on a loopback port chosen by the kernel, with its own data directory and a
+/// gateway `test` whose token is ``gatewayToken``.
+public final class TestDaemon: Sendable {
+    public static let gatewayToken = "test-gateway-token-0123456789"
+
+    public let server: HotlineServer
+    public let port: Int
+    public let dataDirectory: TemporaryDirectory
+    private let group: ServiceGroup
+    private let running: Task<Void, Error>
+
+    /// Starts a daemon; `configure` adjusts its configuration (port and data directory are set).
+    public static func start(knowledgeBase: String = shippedKnowledgeBasePath,
+                             _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestDaemon {
+        let directory = TemporaryDirectory()
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.dataDirectory = directory.path
+        configuration.answeringThreads = 2
+        configure(&configuration)
+        let store = try ServiceStore(directory: configuration.dataDirectory)
+        try store.addGateway(id: "test", token: gatewayToken)
+        let knowledge = try KnowledgeService(load: { try KnowledgeBaseFile(path: knowledgeBase) }, catalog: shippedCatalog,
+                                             hotlinePhone: configuration.hotlinePhone, threads: configuration.answeringThreads)
+        var logger = Logger(label: "hotlined-test")
+        logger.logLevel = .critical
+        let server = HotlineServer(configuration: configuration, knowledge: knowledge, store: store, operatorCatalog: operatorCatalog, logger: logger)
+        let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
+        let running = Task { try await group.run() }
+        let port = try await server.listeningPort()
+        return TestDaemon(server: server, port: port, dataDirectory: directory, group: group, running: running)
+    }
+
+    private init(server: HotlineServer, port: Int, dataDirectory: TemporaryDirectory, group: ServiceGroup, running: Task<Void, Error>) {
+        self.server = server
+        self.port = port
+        self.dataDirectory = dataDirectory
+        self.group = group
+        self.running = running
+    }
+
+    public func connect() async throws -> LineClient {
+        try await LineClient.connect(host: "127.0.0.1", port: port)
+    }
+
+    /// A connection that has sent AUTH with the test gateway's token and read the `OK`.
+    public func gateway() async throws -> LineClient {
+        let client = try await connect()
+        try await client.send("AUTH \(TestDaemon.gatewayToken)")
+        let reply = try await client.readLine()
+        guard reply.hasPrefix("OK AUTH") else { throw TestDaemonError("AUTH failed: \(reply)") }
+        return client
+    }
+
+    /// Graceful shutdown, as on SIGTERM; returns when the daemon has stopped.
+    public func stop() async throws {
+        await group.triggerGracefulShutdown()
+        try await running.value
+        try await server.knowledge.shutdown()
+    }
+}
+
+public struct TestDaemonError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+extension LineClient {
+    /// Sends a line and reads the next line.
+    public func exchange(_ line: String, timeout: TimeAmount = .seconds(10)) async throws -> String {
+        try await send(line)
+        return try await readLine(timeout: timeout)
+    }
+}
