@@ -7,6 +7,17 @@ public final class AnswerRenderer {
     public let catalog: LocaleCatalog
     public let hotlinePhone: String
     private let traditional = TraditionalChineseConverter()
+    /// Texts already converted to Traditional Chinese: the same answers and citations come back
+    /// again and again, and ICU transliteration is the costliest step of rendering. Bounded.
+    private var traditionalCache: [String: String] = [:]
+
+    private func toTraditional(_ text: String) -> String {
+        if let cached = traditionalCache[text] { return cached }
+        let converted = traditional.convert(text)
+        if traditionalCache.count >= 4096 { traditionalCache.removeAll(keepingCapacity: true) }
+        traditionalCache[text] = converted
+        return converted
+    }
 
     public init(catalog: LocaleCatalog, hotlinePhone: String = "12348") {
         self.catalog = catalog
@@ -17,7 +28,7 @@ public final class AnswerRenderer {
     /// Simplified; otherwise English, and `true` to say it is a fallback.
     public func answerText(_ faq: FAQRecord, _ language: Language) -> (text: String, fallback: Bool) {
         if let text = faq.answers[language] { return (text, false) }
-        if language == .traditionalChinese, let simplified = faq.answers[.simplifiedChinese] { return (traditional.convert(simplified), false) }
+        if language == .traditionalChinese, let simplified = faq.answers[.simplifiedChinese] { return (toTraditional(simplified), false) }
         if language == .simplifiedChinese, let text = faq.answers[.traditionalChinese] { return (text, false) }
         if let english = faq.answers[.english] { return (english, true) }
         return (faq.answers.values.first ?? "", true)
@@ -26,7 +37,7 @@ public final class AnswerRenderer {
     /// The FAQ's title question in `language` (for clarify choices).
     public func questionText(_ faq: FAQRecord, _ language: Language) -> String {
         if let first = faq.questions[language]?.first { return first }
-        if language == .traditionalChinese, let simplified = faq.questions[.simplifiedChinese]?.first { return traditional.convert(simplified) }
+        if language == .traditionalChinese, let simplified = faq.questions[.simplifiedChinese]?.first { return toTraditional(simplified) }
         return faq.questions[.english]?.first ?? faq.questions.values.first?.first ?? faq.id
     }
 
@@ -38,15 +49,15 @@ public final class AnswerRenderer {
         let number = "\(article.reference.article)" + (article.reference.sub.map { "-\($0)" } ?? "")
         var label = chinese ? article.label : "\(article.label), " + catalog.text("citation.article-number", language, ["number": number])
         if language == .traditionalChinese {
-            law = traditional.convert(law)
-            label = traditional.convert(label)
+            law = toTraditional(law)
+            label = toTraditional(label)
         }
         if let official = article.officialText, chinese || article.summaryEnglish == nil {
-            let text = language == .traditionalChinese ? traditional.convert(official) : official
+            let text = language == .traditionalChinese ? toTraditional(official) : official
             return catalog.text("citation.official", language, ["law": law, "article": label, "text": text])
         }
         var summary = chinese ? (article.summaryChinese ?? article.summaryEnglish ?? "") : (article.summaryEnglish ?? article.summaryChinese ?? "")
-        if language == .traditionalChinese { summary = traditional.convert(summary) }
+        if language == .traditionalChinese { summary = toTraditional(summary) }
         let key = article.officialText == nil ? "citation.summary" : "citation.summary-of-official"
         return catalog.text(key, language, ["law": law, "article": label, "text": summary])
     }

@@ -8,12 +8,55 @@ import HotlineText
 /// falls back along the chain zh-Hant → zh-Hans → en, and every other language → en.
 public struct LocaleCatalog: Sendable {
     private var strings: [Language: [String: String]]
+    /// Each sentence cut once into literal text and `{name}` placeholders: filling a sentence is
+    /// then a few appends (the daemon fills several per answer).
+    private var templates: [Language: [String: Template]]
 
     public struct LoadError: Error, CustomStringConvertible {
         public var description: String
     }
 
-    public init(strings: [Language: [String: String]]) { self.strings = strings }
+    public init(strings: [Language: [String: String]]) {
+        self.strings = strings
+        templates = strings.mapValues { $0.mapValues(Template.init) }
+    }
+
+    struct Template: Sendable {
+        enum Part: Sendable {
+            case literal(String)
+            case placeholder(String)
+        }
+
+        var parts: [Part] = []
+
+        init(_ text: String) {
+            var rest = Substring(text)
+            while let open = rest.firstIndex(of: "{") {
+                guard let close = rest[open...].firstIndex(of: "}") else { break }
+                let name = rest[rest.index(after: open)..<close]
+                guard !name.isEmpty, name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+                    parts.append(.literal(String(rest[...open])))
+                    rest = rest[rest.index(after: open)...]
+                    continue
+                }
+                if open > rest.startIndex { parts.append(.literal(String(rest[..<open]))) }
+                parts.append(.placeholder(String(name)))
+                rest = rest[rest.index(after: close)...]
+            }
+            if !rest.isEmpty { parts.append(.literal(String(rest))) }
+        }
+
+        func fill(_ values: [String: String]) -> String {
+            var result = ""
+            for part in parts {
+                switch part {
+                case .literal(let text): result += text
+                case .placeholder(let name): result += values[name] ?? "{\(name)}"
+                }
+            }
+            return result
+        }
+    }
 
     public static func load(directory: String) throws -> LocaleCatalog {
         var strings: [Language: [String: String]] = [:]
@@ -55,12 +98,10 @@ public struct LocaleCatalog: Sendable {
 
     /// The sentence `key` in `language`, with `{name}` placeholders filled.
     public func text(_ key: String, _ language: Language, _ values: [String: String] = [:]) -> String {
-        var template = "{\(key)}"
         for candidate in LocaleCatalog.fallbacks(language) {
-            if let found = strings[candidate]?[key] { template = found; break }
+            if let template = templates[candidate]?[key] { return template.fill(values) }
         }
-        for (name, value) in values { template = template.replacingOccurrences(of: "{\(name)}", with: value) }
-        return template
+        return "{\(key)}"
     }
 
     /// Keys present in English but missing in another language (reported by `hotline kb check`).

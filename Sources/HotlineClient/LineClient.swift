@@ -78,6 +78,11 @@ public final class LineClient: Sendable {
 
     public var isActive: Bool { channel.isActive }
 
+    /// Closes the sending side only (as `nc -N` does at end of input); replies still arrive.
+    public func shutdownOutput() async throws {
+        try await channel.close(mode: .output)
+    }
+
     public func close() async {
         try? await channel.close()
     }

@@ -33,7 +33,7 @@ public enum CommandParser {
             return parseSet(rest)
         case "END":
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
-            guard words.count == 1 else { return .failure(ProtocolError(.badArguments, detail: "END <session-id>")) }
+            guard words.count == 1 else { return .failure(ProtocolError(.badArguments, session: words.first.flatMap { SessionID($0) }, detail: "END <session-id>")) }
             return session(words[0]).map { .end(session: $0) }
         case "":
             return .failure(ProtocolError(.unknownCommand, detail: "empty line"))
@@ -56,7 +56,7 @@ public enum CommandParser {
     static func parseFeedback(_ rest: Substring) -> Result<Command, ProtocolError> {
         let usage = "FEEDBACK <session-id> helpful|unhelpful [<ref>]"
         let words = rest.split(separator: " ", omittingEmptySubsequences: true)
-        guard (2...3).contains(words.count) else { return .failure(ProtocolError(.badArguments, detail: usage)) }
+        guard (2...3).contains(words.count) else { return .failure(ProtocolError(.badArguments, session: words.first.flatMap { SessionID($0) }, detail: usage)) }
         guard let id = SessionID(words[0]) else { return .failure(ProtocolError(.badSessionID)) }
         guard let value = FeedbackValue(rawValue: words[1].lowercased()) else {
             return .failure(ProtocolError(.badArguments, session: id, detail: usage))
@@ -72,7 +72,7 @@ public enum CommandParser {
     static func parseSet(_ rest: Substring) -> Result<Command, ProtocolError> {
         let usage = "SET <session-id> <key>=<value> ... (keys: " + SessionAttribute.allCases.map(\.rawValue).joined(separator: ", ") + ")"
         let words = rest.split(separator: " ", omittingEmptySubsequences: true)
-        guard words.count >= 2 else { return .failure(ProtocolError(.badArguments, detail: usage)) }
+        guard words.count >= 2 else { return .failure(ProtocolError(.badArguments, session: words.first.flatMap { SessionID($0) }, detail: usage)) }
         guard let id = SessionID(words[0]) else { return .failure(ProtocolError(.badSessionID)) }
         var attributes: [SessionAttributeValue] = []
         for word in words.dropFirst() {

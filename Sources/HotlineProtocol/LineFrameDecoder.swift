@@ -29,6 +29,7 @@ public final class LineLimit {
     }
 
     func sawAuthenticationLine() { maximumBytes = afterAuthentication }
+    public func raiseAfterAuthentication() { maximumBytes = afterAuthentication }
     public func lowerAfterFailedAuthentication() { maximumBytes = beforeAuthentication }
 }
 
@@ -94,7 +95,7 @@ public struct LineFrameDecoder: ByteToMessageDecoder {
         return .continue
     }
 
-    static func isAuthenticationLine(_ line: ByteBuffer) -> Bool {
+    public static func isAuthenticationLine(_ line: ByteBuffer) -> Bool {
         guard let prefix = line.getBytes(at: line.readerIndex, length: min(5, line.readableBytes)), prefix.count == 5 else { return false }
         return prefix[0] | 0x20 == UInt8(ascii: "a") && prefix[1] | 0x20 == UInt8(ascii: "u") && prefix[2] | 0x20 == UInt8(ascii: "t")
             && prefix[3] | 0x20 == UInt8(ascii: "h") && prefix[4] == UInt8(ascii: " ")

@@ -1,33 +1,88 @@
-/// Writes replies as protocol lines (without the final LF: framing adds it).
+import NIOCore
+
+/// Writes replies as protocol lines: the one encoder of the daemon's output.
 public enum ReplyEncoder {
+    /// The reply as a line without its LF (for clients and tests).
     public static func line(_ reply: Reply) -> String {
+        var buffer = ByteBuffer()
+        write(reply, into: &buffer)
+        return String(buffer: buffer)
+    }
+
+    /// Appends the reply's line, without the LF, to `buffer`. Works on UTF-8 bytes: escaping
+    /// touches only ASCII bytes, so Chinese text is copied through in runs.
+    public static func write(_ reply: Reply, into buffer: inout ByteBuffer) {
         switch reply {
         case .ok(let verb, let session, let fields):
-            return join(["OK", verb], (session.map { [ReplyField("session", $0.value)] } ?? []) + fields, text: nil)
+            buffer.writeStaticString("OK ")
+            buffer.writeString(verb)
+            if let session { appendField("session", session.value, &buffer) }
+            for field in fields { appendField(field.key, field.value, &buffer) }
         case .pong:
-            return "PONG"
+            buffer.writeStaticString("PONG")
         case .bye:
-            return "BYE"
+            buffer.writeStaticString("BYE")
         case .consultation(let reply):
-            var words = [reply.kind.rawValue, reply.session.value]
-            if reply.kind == .escalated { words.append(reply.ticket ?? "none") }
-            return join(words, reply.fields, text: reply.text)
+            buffer.writeString(reply.kind.rawValue)
+            buffer.writeStaticString(" ")
+            buffer.writeString(reply.session.value)
+            if reply.kind == .escalated {
+                buffer.writeStaticString(" ")
+                buffer.writeString(reply.ticket ?? "none")
+            }
+            for field in reply.fields { appendField(field.key, field.value, &buffer) }
+            appendText(reply.text, &buffer)
         case .stats(let fields):
-            return join(["STATS"], fields, text: nil)
+            buffer.writeStaticString("STATS")
+            for field in fields { appendField(field.key, field.value, &buffer) }
         case .error(let error, let text):
-            let full = error.detail.map { text.isEmpty ? $0 : "\(text) (\($0))" } ?? text
-            return join(["ERR", error.code.rawValue], error.session.map { [ReplyField("session", $0.value)] } ?? [], text: full)
+            buffer.writeStaticString("ERR ")
+            buffer.writeString(error.code.rawValue)
+            if let session = error.session { appendField("session", session.value, &buffer) }
+            appendText(error.detail.map { text.isEmpty ? $0 : "\(text) (\($0))" } ?? text, &buffer)
         case .draining(let text):
-            return join(["DRAINING"], [], text: text)
+            buffer.writeStaticString("DRAINING")
+            appendText(text, &buffer)
         }
     }
 
-    static func join(_ words: [String], _ fields: [ReplyField], text: String?) -> String {
-        var line = words.joined(separator: " ")
-        for field in fields {
-            line += " " + field.key + "=" + Escaping.encodeValue(field.value)
+    static func appendField(_ key: String, _ value: String, _ buffer: inout ByteBuffer) {
+        buffer.writeStaticString(" ")
+        buffer.writeString(key)
+        buffer.writeStaticString("=")
+        var value = value
+        value.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count where Escaping.needsPercent(bytes[index]) {
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                buffer.writeInteger(UInt8(ascii: "%"))
+                buffer.writeInteger(hexDigits[Int(bytes[index] >> 4)])
+                buffer.writeInteger(hexDigits[Int(bytes[index] & 0xF)])
+                start = index + 1
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
         }
-        if let text { line += " :" + Escaping.escapeText(text) }
-        return line
     }
+
+    static func appendText(_ text: String, _ buffer: inout ByteBuffer) {
+        buffer.writeStaticString(" :")
+        var text = text
+        text.withUTF8 { bytes in
+            var start = 0
+            for index in 0..<bytes.count {
+                let byte = bytes[index]
+                guard byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") else { continue }
+                buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start..<index])))
+                switch byte {
+                case UInt8(ascii: "\\"): buffer.writeStaticString("\\\\")
+                case UInt8(ascii: "\n"): buffer.writeStaticString("\\n")
+                default: buffer.writeStaticString("\\r")
+                }
+                start = index + 1
+            }
+            buffer.writeBytes(UnsafeRawBufferPointer(UnsafeBufferPointer(rebasing: bytes[start...])))
+        }
+    }
+
+    static let hexDigits = Array("0123456789ABCDEF".utf8)
 }

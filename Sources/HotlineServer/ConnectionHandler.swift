@@ -15,6 +15,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     typealias InboundIn = InboundFrame
     typealias OutboundOut = ByteBuffer
 
+    /// A frame waiting to run; `refused` when it arrived after the drain began (it gets
+    /// `ERR DRAINING` in its turn, so replies keep their order).
+    private struct Pending {
+        var frame: InboundFrame
+        var refused: Bool
+    }
+
     private let server: ServerContext
     private let limit: LineLimit
     private let connectionCount: @Sendable () -> Int
@@ -22,8 +29,9 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var gateway: String?
     private var context: ChannelHandlerContext!
 
-    /// Frames received and not yet run.
-    private var inbox = CircularBuffer<InboundFrame>()
+    /// Frames received and not yet run. Frames are only queued as they are read; they run in
+    /// turns of at most `commandsPerTurn` (after each read burst, or in a scheduled turn).
+    private var inbox = CircularBuffer<Pending>()
     /// Replies in command order; `nil` while a command is still being answered.
     private var slots = CircularBuffer<Reply?>()
     private var firstSlot = 0
@@ -31,7 +39,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     private var inFlight = 0
     /// While AUTH is checked no later command runs (its outcome changes what they may do).
     private var awaitingAuthentication = false
-    /// Asks per session still running, so one session's messages are answered in order.
+    /// Commands per session still running, so one session's commands run in order.
     private var sessionTails: [SessionID: (count: Int, tail: EventLoopFuture<Void>)] = [:]
     private var turnScheduled = false
     private var flushScheduled = false
@@ -39,7 +47,13 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// No more commands are run; the connection closes once every reply is written.
     private var closing = false
     private var draining = false
+    /// The client closed its sending side: what it sent is answered, then the connection closes.
+    private var inputClosed = false
+    /// The connection times out when no complete line arrives for `timeoutAmount` after
+    /// `lastActivity` (one timer, re-checked when it fires, rather than one per command).
     private var timeout: Scheduled<Void>?
+    private var timeoutAmount: TimeAmount = .seconds(10)
+    private var lastActivity = NIODeadline.now()
     private var stallTimer: Scheduled<Void>?
     private var bufferedBytes = 0
 
@@ -68,19 +82,22 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-        let frame = unwrapInboundIn(data)
-        if closing { return }
-        if draining {
-            refuseWhileDraining(frame)
-            return
-        }
-        inbox.append(frame)
+        guard !closing else { return }
+        inbox.append(Pending(frame: unwrapInboundIn(data), refused: draining))
+    }
+
+    func channelReadComplete(context: ChannelHandlerContext) {
         processInbox()
+        context.fireChannelReadComplete()
     }
 
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainRequest {
             beginDraining()
+        } else if case ChannelEvent.inputClosed = event {
+            inputClosed = true
+            processInbox()
+            closeWhenIdle()
         } else {
             context.fireUserInboundEventTriggered(event)
         }
@@ -111,7 +128,8 @@ final class ConnectionHandler: ChannelInboundHandler {
         var handled = 0
         while !inbox.isEmpty, !closing, !awaitingAuthentication, inFlight < server.configuration.maximumCommandsInFlight,
               handled < server.configuration.commandsPerTurn {
-            handle(inbox.removeFirst())
+            let pending = inbox.removeFirst()
+            if pending.refused { refuseWhileDraining(pending.frame) } else { handle(pending.frame) }
             handled += 1
         }
         if closing { inbox.removeAll() }
@@ -124,6 +142,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         }
         updateReading()
+        if inputClosed || draining { closeWhenIdle() }
     }
 
     /// Stops reading from a client that has many commands queued or in flight, or does not read
@@ -154,11 +173,11 @@ final class ConnectionHandler: ChannelInboundHandler {
                 closeAfterReplies()
                 return
             }
-            if gateway != nil { armTimeout(server.configuration.idleTimeout) }
+            if gateway != nil { lastActivity = .now() }
             switch CommandParser.parse(line.readableBytesView) {
             case .failure(let error):
                 replyNow(server.errorReply(error))
-                if error.closesConnection { closeAfterReplies() }
+                if error.closesConnection { closeAfterReplies() } else { lowerLineCapUnlessAuthenticating() }
             case .success(let command):
                 run(command)
             }
@@ -171,7 +190,9 @@ final class ConnectionHandler: ChannelInboundHandler {
             case .ping: replyNow(.pong)
             case .quit: quit()
             case .auth(let token): authenticate(token)
-            default: replyNow(server.errorReply(ProtocolError(.authenticationRequired, session: command.session)))
+            default:
+                replyNow(server.errorReply(ProtocolError(.authenticationRequired, session: command.session)))
+                lowerLineCapUnlessAuthenticating()
             }
             return
         }
@@ -204,7 +225,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     private func inSessionOrder(_ session: SessionID, _ work: @escaping @Sendable () -> EventLoopFuture<Reply>) {
         let previous = sessionTails[session]?.tail ?? context.eventLoop.makeSucceededVoidFuture()
         let reply = previous.flatMap(work)
-        let tail = reply.map { _ in () }
+        // The tail always succeeds, so one failed command never stops the session's next ones.
+        let tail = reply.map { _ in () }.recover { _ in () }
         sessionTails[session] = ((sessionTails[session]?.count ?? 0) + 1, tail)
         tail.assumeIsolated().whenComplete { [self] _ in
             if let entry = sessionTails[session] {
@@ -216,22 +238,26 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func authenticate(_ token: String) {
         let address = context.channel.remoteAddress?.ipAddress ?? "unknown"
-        guard server.authentication.allows(address, now: .now()) else {
+        // The attempt is counted before the token is looked up, so parallel connections from
+        // one address cannot try more tokens than the limit.
+        guard server.authentication.beginAttempt(address, now: .now()) else {
             logger.notice("too many failed AUTH attempts", metadata: ["hotline.address": "\(address)"])
             replyNow(server.errorReply(ProtocolError(.rateLimited)))
             closeAfterReplies()
             return
         }
         awaitingAuthentication = true
-        let store = server.store
-        let checked = server.knowledge.threadPool.runIfActive(eventLoop: context.eventLoop) { try store.authenticateGateway(token: token) }
         let slot = reserveSlot()
         inFlight += 1
-        checked.assumeIsolated().whenComplete { [self] result in
+        let checked = context.eventLoop.makePromise(of: String?.self)
+        server.store.authenticateGateway(token: token) { checked.completeWith($0) }
+        checked.futureResult.assumeIsolated().whenComplete { [self] result in
             inFlight -= 1
             awaitingAuthentication = false
             if case .success(let id?) = result {
+                server.authentication.succeeded(address)
                 gateway = id
+                limit.raiseAfterAuthentication()
                 logger[metadataKey: "hotline.gateway"] = "\(id)"
                 logger.info("gateway authenticated")
                 armTimeout(server.configuration.idleTimeout)
@@ -239,8 +265,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                     ReplyField("gateway", id), ReplyField("max-line", "\(server.configuration.maximumLineBytes)"), ReplyField("protocol", "1"),
                 ]))
             } else {
-                limit.lowerAfterFailedAuthentication()
-                server.authentication.recordFailure(address, now: .now())
+                lowerLineCapUnlessAuthenticating()
                 logger.notice("AUTH failed", metadata: ["hotline.address": "\(address)"])
                 fill(slot, server.errorReply(ProtocolError(.authenticationFailed)))
             }
@@ -248,15 +273,38 @@ final class ConnectionHandler: ChannelInboundHandler {
         }
     }
 
+    /// Before AUTH succeeds the line cap is the small one, except while an AUTH line the decoder
+    /// has already cut is still waiting to run (it raised the cap for what follows it).
+    private func lowerLineCapUnlessAuthenticating() {
+        guard gateway == nil, !awaitingAuthentication else { return }
+        let authenticationQueued = inbox.contains { pending in
+            guard case .line(let line) = pending.frame else { return false }
+            return LineFrameDecoder.isAuthenticationLine(line)
+        }
+        if !authenticationQueued { limit.lowerAfterFailedAuthentication() }
+    }
+
     private func quit() {
         replyNow(.bye)
         closeAfterReplies()
     }
 
+    /// A frame that arrived after the drain began: QUIT and PING are still served, anything else
+    /// gets `ERR DRAINING` (an over-long line its `ERR LINE_TOO_LONG`).
     private func refuseWhileDraining(_ frame: InboundFrame) {
-        guard case .line(let line) = frame else { return }
-        let session = (try? CommandParser.parse(line.readableBytesView).get())?.session
-        replyNow(server.errorReply(ProtocolError(.draining, session: session)))
+        switch frame {
+        case .tlsHello:
+            handle(frame)
+        case .overlong:
+            handle(frame)
+        case .line(let line):
+            switch CommandParser.parse(line.readableBytesView) {
+            case .success(.quit): quit()
+            case .success(.ping): replyNow(.pong)
+            case .success(let command): replyNow(server.errorReply(ProtocolError(.draining, session: command.session)))
+            case .failure(let error): replyNow(server.errorReply(error))
+            }
+        }
     }
 
     private func beginDraining() {
@@ -280,7 +328,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             firstSlot += 1
             write(reply)
         }
-        if closing || draining { closeWhenIdle() }
+        closeWhenIdle()
     }
 
     private func replyNow(_ reply: Reply) { fill(reserveSlot(), reply) }
@@ -301,9 +349,8 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func write(_ reply: Reply) {
         guard context.channel.isActive else { return }
-        let line = ReplyEncoder.line(reply)
-        var buffer = context.channel.allocator.buffer(capacity: line.utf8.count + 1)
-        buffer.writeString(line)
+        var buffer = context.channel.allocator.buffer(capacity: 512)
+        ReplyEncoder.write(reply, into: &buffer)
         buffer.writeInteger(UInt8(ascii: "\n"))
         let size = buffer.readableBytes
         bufferedBytes += size
@@ -336,10 +383,12 @@ final class ConnectionHandler: ChannelInboundHandler {
         closeWhenIdle()
     }
 
-    /// Closes once nothing is queued, running or unwritten (after QUIT, a fatal error, or a drain).
+    /// Closes once nothing is queued, running or unwritten — after QUIT or a fatal error, during
+    /// a drain, or once a client that closed its sending side has had every reply.
     private func closeWhenIdle() {
-        guard closing || draining, slots.isEmpty, inFlight == 0, inbox.isEmpty, context.channel.isActive else { return }
+        guard closing || draining || inputClosed, slots.isEmpty, inFlight == 0, inbox.isEmpty, context.channel.isActive else { return }
         closing = true
+        timeout?.cancel()
         context.eventLoop.assumeIsolated().execute { [self] in
             guard context.channel.isActive else { return }
             context.writeAndFlush(wrapOutboundOut(context.channel.allocator.buffer(capacity: 0))).assumeIsolated().whenComplete { [self] _ in
@@ -349,9 +398,20 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func armTimeout(_ amount: TimeAmount) {
+        timeoutAmount = amount
+        lastActivity = .now()
         timeout?.cancel()
+        scheduleTimeoutCheck(after: amount)
+    }
+
+    private func scheduleTimeoutCheck(after amount: TimeAmount) {
         timeout = context.eventLoop.assumeIsolated().scheduleTask(in: amount) { [self] in
-            guard !closing else { return }
+            guard !closing, context.channel.isActive else { return }
+            let idle = NIODeadline.now() - lastActivity
+            if idle < timeoutAmount {
+                scheduleTimeoutCheck(after: timeoutAmount - idle)
+                return
+            }
             logger.info("connection timed out")
             replyNow(server.errorReply(ProtocolError(.timeout)))
             closeAfterReplies()

@@ -1,3 +1,4 @@
+import Dispatch
 import HotlineAnswering
 import HotlineProtocol
 import HotlineStore
@@ -78,8 +79,9 @@ public final class HotlineServer: Service, Sendable {
             metricsListening.succeed(nil)
         }
         let sessions = context.sessions
+        // Expiry rebuilds the session table: it runs on a background queue, not on a loop.
         let sweeper = group.next().scheduleRepeatedTask(initialDelay: .seconds(60), delay: .seconds(60)) { _ in
-            sessions.expire(now: .now())
+            DispatchQueue.global(qos: .utility).async { sessions.expire(now: .now()) }
         }
 
         try? await gracefulShutdown()
@@ -109,7 +111,7 @@ public final class HotlineServer: Service, Sendable {
     @discardableResult
     public func reloadKnowledgeBase() async -> Bool {
         do {
-            let generation = try await knowledge.threadPool.runIfActive { [knowledge] in try knowledge.reload() }
+            let generation = try await knowledge.reloadOffTheAnsweringThreads()
             metrics.recordReload(succeeded: true)
             logger.info("knowledge base reloaded", metadata: ["hotline.kb": "\(generation.version)"])
             return true
@@ -131,6 +133,8 @@ public final class HotlineServer: Service, Sendable {
             .serverChannelOption(.backlog, value: 256)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+            // A client that shuts down its sending side (`nc -N`) still gets every reply.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .childChannelOption(.writeBufferWaterMark,
                                 value: .init(low: configuration.maximumBufferedOutputBytes / 4, high: configuration.maximumBufferedOutputBytes))
             .childChannelInitializer { channel in

@@ -1,3 +1,4 @@
+import Dispatch
 import HotlineAnswering
 import HotlineKnowledge
 import HotlineProtocol
@@ -30,7 +31,7 @@ public final class KnowledgeGeneration: Sendable {
     let hotlinePhone: String
     private let idle = NIOLockedValueBox([AnsweringWorker]())
 
-    init(file: KnowledgeBaseFile, configuration: EngineConfiguration, catalog: LocaleCatalog, hotlinePhone: String) throws {
+    init(file: KnowledgeBaseFile, configuration: EngineConfiguration, catalog: LocaleCatalog, hotlinePhone: String, workers: Int = 1) throws {
         self.file = file
         self.configuration = configuration
         self.catalog = catalog
@@ -40,6 +41,9 @@ public final class KnowledgeGeneration: Sendable {
         let worker = try makeWorker()
         _ = try worker.engine.answer("工资被拖欠怎么办", language: .simplifiedChinese)
         checkIn(worker)
+        // One ready worker per answering thread, so the first questions after a swap do not
+        // each pay for opening an engine.
+        for _ in 1..<max(1, workers) { checkIn(try makeWorker()) }
     }
 
     private func makeWorker() throws -> AnsweringWorker {
@@ -69,6 +73,9 @@ public final class KnowledgeService: Sendable {
     public let catalog: LocaleCatalog
     let hotlinePhone: String
     let threadPool: NIOThreadPool
+    let threads: Int
+    /// Reloads run one at a time, on their own queue (not on the answering threads).
+    private let reloadQueue = DispatchQueue(label: "hotline.kb-reload")
 
     /// Loads the knowledge base with `load` (also used by every reload) and starts `threads`
     /// answering threads.
@@ -78,7 +85,9 @@ public final class KnowledgeService: Sendable {
         self.configuration = configuration
         self.catalog = catalog
         self.hotlinePhone = hotlinePhone
-        current = NIOLockedValueBox(try KnowledgeGeneration(file: try load(), configuration: configuration, catalog: catalog, hotlinePhone: hotlinePhone))
+        self.threads = max(1, threads)
+        current = NIOLockedValueBox(try KnowledgeGeneration(file: try load(), configuration: configuration, catalog: catalog,
+                                                            hotlinePhone: hotlinePhone, workers: max(1, threads)))
         threadPool = NIOThreadPool(numberOfThreads: max(1, threads))
         threadPool.start()
     }
@@ -97,9 +106,18 @@ public final class KnowledgeService: Sendable {
     /// to load or answer is refused and the old one keeps serving. Blocking: call off the loops.
     @discardableResult
     public func reload() throws -> KnowledgeGeneration {
-        let fresh = try KnowledgeGeneration(file: try load(), configuration: configuration, catalog: catalog, hotlinePhone: hotlinePhone)
-        current.withLockedValue { $0 = fresh }
-        return fresh
+        try reloadQueue.sync {
+            let fresh = try KnowledgeGeneration(file: try load(), configuration: configuration, catalog: catalog, hotlinePhone: hotlinePhone, workers: threads)
+            current.withLockedValue { $0 = fresh }
+            return fresh
+        }
+    }
+
+    /// ``reload()`` on its own queue, awaited.
+    public func reloadOffTheAnsweringThreads() async throws -> KnowledgeGeneration {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async { continuation.resume(with: Result { try self.reload() }) }
+        }
     }
 
     public func shutdown() async throws { try await threadPool.shutdownGracefully() }

@@ -19,24 +19,31 @@ final class AuthenticationLimiter: Sendable {
         self.window = window
     }
 
-    func allows(_ address: String, now: NIODeadline) -> Bool {
-        failures.withLockedValue { table in
-            guard let entry = table[address] else { return true }
-            if entry.since + window < now { table[address] = nil; return true }
-            return entry.count < allowed
-        }
-    }
-
-    func recordFailure(_ address: String, now: NIODeadline) {
+    /// Counts an attempt from `address`; `false` when the address has used up its attempts.
+    func beginAttempt(_ address: String, now: NIODeadline) -> Bool {
         failures.withLockedValue { table in
             if let entry = table[address], entry.since + window >= now {
+                guard entry.count < allowed else { return false }
                 table[address] = (entry.count + 1, entry.since)
             } else {
                 table[address] = (1, now)
             }
-            if table.count > 10_000 { table = table.filter { $0.value.since + window >= now } }
+            if table.count > 4 * lastPruneSize.withLockedValue({ $0 }) {
+                table = table.filter { $0.value.since + window >= now }
+                lastPruneSize.withLockedValue { $0 = max(1024, table.count) }
+            }
+            return true
         }
     }
+
+    /// A successful attempt does not count against the address.
+    func succeeded(_ address: String) {
+        failures.withLockedValue { table in
+            if let entry = table[address] { table[address] = entry.count <= 1 ? nil : (entry.count - 1, entry.since) }
+        }
+    }
+
+    private let lastPruneSize = NIOLockedValueBox(1024)
 }
 
 /// What every connection shares: configuration, the knowledge base, sessions, the store,
@@ -80,21 +87,14 @@ struct ServerContext: Sendable {
                 let result = try worker.engine.answer(text, language: language)
                 return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
             case .pick(let prompt, let index):
-                guard let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) else {
-                    // The FAQ left the knowledge base in a reload: answer the words of the choice instead.
-                    let result = try worker.engine.answer(text, language: prompt.language)
-                    return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
+                if let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) {
+                    let result = try worker.engine.answer(picked: faq, language: prompt.language)
+                    return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
                 }
-                let result = try worker.engine.answer(picked: faq, language: prompt.language)
-                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
+                // The FAQ left the knowledge base in a reload: show the prompt again with what remains.
+                return reprompt(prompt, generation, worker)
             case .repeatPrompt(let prompt):
-                let faqs = prompt.choices.compactMap { id in generation.file.faqs.first { $0.id == id } }
-                var result = EngineResult(language: prompt.language, decision: .clarify, confidence: 0, faqMatches: [], articleMatches: [],
-                                          citations: [], choices: faqs, escalation: nil)
-                if faqs.isEmpty { result.decision = .outOfScope }
-                let prefix = worker.renderer.catalog.text("clarify.out-of-range", prompt.language, ["count": "\(faqs.count)"])
-                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone, prefix: prefix),
-                        generation.version, prompt.consultation)
+                return reprompt(prompt, generation, worker)
             }
         }
         let promise = eventLoop.makePromise(of: Reply.self)
@@ -109,8 +109,11 @@ struct ServerContext: Sendable {
                     language: outcome.language.tag, question: text, kind: outcome.kind.rawValue, faq: outcome.faq,
                     confidence: outcome.confidence, citations: outcome.citations.isEmpty ? nil : outcome.citations.joined(separator: ","),
                     knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
-                store.record(record) { [self] stored in
-                    switch stored {
+                let stored = eventLoop.makePromise(of: Int64.self)
+                store.record(record) { stored.completeWith($0) }
+                // Only the promise is fulfilled on the store's thread; the rest runs on the loop.
+                stored.futureResult.whenComplete { [self] result in
+                    switch result {
                     case .failure(let error):
                         logger.error("storing a consultation failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
                         promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
@@ -134,30 +137,34 @@ struct ServerContext: Sendable {
         return promise.futureResult
     }
 
+    /// The open prompt again, with a line asking for a number in range (out of scope when none
+    /// of its FAQs is left).
+    private func reprompt(_ prompt: OpenPrompt, _ generation: KnowledgeGeneration, _ worker: AnsweringWorker) -> (ConsultationOutcome, String, Int64?) {
+        let faqs = prompt.choices.compactMap { id in generation.file.faqs.first { $0.id == id } }
+        var result = EngineResult(language: prompt.language, decision: .clarify, confidence: 0, faqMatches: [], articleMatches: [],
+                                  citations: [], choices: faqs, escalation: nil)
+        if faqs.count < 2 { result.decision = .outOfScope }
+        let prefix = faqs.count < 2 ? nil : worker.renderer.catalog.text("clarify.out-of-range", prompt.language, ["count": "\(faqs.count)"])
+        return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone, prefix: prefix),
+                generation.version, prompt.consultation)
+    }
+
     func feedback(gateway: String, session: SessionID, value: FeedbackValue, reference: Int64?, on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
         let key = SessionKey(gateway: gateway, session: session)
         guard let consultation = sessions.peek(key, now: .now())?.ratedConsultation(reference) else {
             return eventLoop.makeSucceededFuture(errorReply(ProtocolError(.nothingToRate, session: session)))
         }
-        let promise = eventLoop.makePromise(of: Reply.self)
-        store.recordFeedback(consultation: consultation, value: value.rawValue) { [self] result in
-            switch result {
-            case .success: promise.succeed(.ok(verb: "FEEDBACK", session: session, fields: [ReplyField("ref", "\(consultation)")]))
-            case .failure: promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
-            }
-        }
-        return promise.futureResult
+        let stored = eventLoop.makePromise(of: Int64.self)
+        store.recordFeedback(consultation: consultation, value: value.rawValue) { stored.completeWith($0) }
+        return stored.futureResult.map { _ in Reply.ok(verb: "FEEDBACK", session: session, fields: [ReplyField("ref", "\(consultation)")]) }
+            .recover { [self] _ in errorReply(ProtocolError(.internalError, session: session)) }
     }
 
     func setAttributes(gateway: String, session: SessionID, _ attributes: [SessionAttributeValue], on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
-        let promise = eventLoop.makePromise(of: Reply.self)
-        store.setAttributes(gateway: gateway, session: session.value, attributes.map { ($0.attribute.rawValue, $0.value) }) { [self] result in
-            switch result {
-            case .success: promise.succeed(.ok(verb: "SET", session: session, fields: []))
-            case .failure: promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
-            }
-        }
-        return promise.futureResult
+        let stored = eventLoop.makePromise(of: Int64.self)
+        store.setAttributes(gateway: gateway, session: session.value, attributes.map { ($0.attribute.rawValue, $0.value) }) { stored.completeWith($0) }
+        return stored.futureResult.map { _ in Reply.ok(verb: "SET", session: session, fields: []) }
+            .recover { [self] _ in errorReply(ProtocolError(.internalError, session: session)) }
     }
 
     func stats(connections: Int) -> Reply {

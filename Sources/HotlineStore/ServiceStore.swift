@@ -65,6 +65,9 @@ public final class ServiceStore: @unchecked Sendable {
     /// Touched only on `queue`.
     private let connection: SQLiteConnection
     private let queue = DispatchQueue(label: "hotline.store")
+    /// A second connection for token lookups, so AUTH never waits behind a group commit.
+    private let reader: SQLiteConnection
+    private let readerQueue = DispatchQueue(label: "hotline.store.read")
     private let pending = Mutex(PendingWrites())
 
     private struct PendingWrites {
@@ -93,10 +96,12 @@ public final class ServiceStore: @unchecked Sendable {
         connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
         connection.setBusyTimeout(milliseconds: 5_000)
         try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
-        try migrate()
+        try ServiceStore.migrate(connection, path: path)
+        reader = try SQLiteConnection(path: path, mode: .readWriteCreate)
+        reader.setBusyTimeout(milliseconds: 5_000)
     }
 
-    private func migrate() throws {
+    private static func migrate(_ connection: SQLiteConnection, path: String) throws {
         let version = Int(try connection.rows("PRAGMA user_version").first?.first??.description ?? "0") ?? 0
         guard version < ServiceStore.schemaVersion else {
             if version > ServiceStore.schemaVersion {
@@ -174,12 +179,14 @@ public final class ServiceStore: @unchecked Sendable {
         }
     }
 
-    /// The enabled gateway whose token this is, or `nil`. Blocks on the store queue: call it off
-    /// the event loops.
-    public func authenticateGateway(token: String) throws -> String? {
-        try queue.sync {
-            try connection.rows("SELECT id FROM gateways WHERE token_sha256 = ? AND disabled = 0", [.text(ServiceStore.tokenDigest(token))])
-                .first?.first ?? nil
+    /// The enabled gateway whose token this is, or `nil`, looked up on the reader connection's
+    /// queue; `completion` runs there.
+    public func authenticateGateway(token: String, completion: @escaping @Sendable (Result<String?, Error>) -> Void) {
+        readerQueue.async { [self] in
+            completion(Result {
+                try reader.rows("SELECT id FROM gateways WHERE token_sha256 = ? AND disabled = 0", [.text(ServiceStore.tokenDigest(token))])
+                    .first?.first ?? nil
+            })
         }
     }
 

@@ -158,6 +158,31 @@ struct DaemonTests {
         try await daemon.stop()
     }
 
+    @Test func aGoodAuthAfterABadOneGetsTheFullLineCap() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.connect()
+        let long = "ASK l1 zh-Hans " + String(repeating: "老板拖欠工资", count: 100)  // ≈ 1.8 KB
+        try await client.sendRaw(Array("AUTH wrong-token-wrong-token\nAUTH \(TestDaemon.gatewayToken)\n\(long)\n".utf8))
+        #expect(try await client.readLine().hasPrefix("ERR AUTH_FAILED"))
+        #expect(try await client.readLine().hasPrefix("OK AUTH"))
+        #expect(try await client.readLine().hasPrefix("ANSWER l1 "))
+        #expect(try await client.exchange(long).hasPrefix("ANSWER l1 "))
+        try await daemon.stop()
+    }
+
+    @Test func aClientThatClosesItsSendingSideStillGetsEveryReply() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.connect()
+        try await client.sendRaw(Array("PING\nAUTH \(TestDaemon.gatewayToken)\nASK h1 en my boss has not paid my wages\nPING\n".utf8))
+        try await client.shutdownOutput()
+        #expect(try await client.readLine() == "PONG")
+        #expect(try await client.readLine().hasPrefix("OK AUTH"))
+        #expect(try await client.readLine().hasPrefix("ANSWER h1 "))
+        #expect(try await client.readLine() == "PONG")
+        try await client.waitUntilClosed()
+        try await daemon.stop()
+    }
+
     @Test func wrongTokensAreRateLimited() async throws {
         let daemon = try await TestDaemon.start { $0.authenticationFailuresAllowed = 3 }
         let client = try await daemon.connect()
@@ -207,6 +232,7 @@ struct DaemonTests {
         }
         try await stopped
         #expect(sawDraining)
+        #expect(!client.isActive)
         #expect(answers == 20)
         #expect(try daemon.server.store.consultationCount() == 20)
     }
