@@ -84,8 +84,9 @@ let package = Package(
         .executableTarget(
             name: "hotlined",
             dependencies: [
-                "HotlineServer", "HotlineAnswering", "HotlineStore",
+                "HotlineServer", "HotlineAnswering", "HotlineStore", "HotlineKnowledge", "HotlineText",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ]

@@ -238,7 +238,13 @@ public final class KnowledgeBaseSearcher {
     init(file: KnowledgeBaseFile) throws {
         self.file = file
         analyzer = Analyzer(resources: file.resources)
-        db = try SQLiteConnection(path: file.path, mode: .readOnly)
+        db = try SQLiteConnection(path: file.path, mode: .immutable)
+        // The file may have been replaced (by renaming a new build over it) since `file` was
+        // read: a searcher must never pair one file's index with another's vocabulary.
+        let hash = try db.rows("SELECT value FROM meta WHERE key = 'content_hash'").first?.first ?? nil
+        guard hash == file.meta["content_hash"] else {
+            throw KnowledgeBaseError(code: .unreadable, message: "\(file.path) changed since it was loaded: reload the knowledge base")
+        }
         try HotlineTokenizer.register(on: db, resources: file.resources)
         faqQuery = try db.prepare("SELECT rowid, -bm25(faq_index, ?2, ?3, ?4) AS score FROM faq_index WHERE faq_index MATCH ?1 ORDER BY score DESC LIMIT ?5")
         articleQuery = try db.prepare("SELECT rowid, -bm25(article_index, 1.0, 2.0) AS score FROM article_index WHERE article_index MATCH ?1 ORDER BY score DESC LIMIT ?2")

@@ -1,3 +1,4 @@
+import Foundation
 import CSQLite
 
 /// An SQLite failure with the engine's result code and message.
@@ -22,15 +23,29 @@ public final class SQLiteConnection {
     /// Objects the connection's callbacks point to (the tokenizer's resources) live as long as it.
     private var retained: [AnyObject] = []
 
-    public enum Mode { case readOnly, readWriteCreate }
+    public enum Mode {
+        case readOnly
+        case readWriteCreate
+        /// Read-only, and the file is promised never to change while open (SQLite skips all
+        /// locking and change checks). For knowledge-base files, which are only ever replaced by
+        /// renaming a new file over them.
+        case immutable
+    }
 
     public init(path: String, mode: Mode) throws {
         var db: OpaquePointer?
         let flags: Int32 = switch mode {
         case .readOnly: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
         case .readWriteCreate: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        case .immutable: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_URI
         }
-        let rc = sqlite3_open_v2(path, &db, flags, nil)
+        var name = path
+        if mode == .immutable {
+            let escaped = path.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "?", with: "%3F")
+                .replacingOccurrences(of: "#", with: "%23")
+            name = "file:" + escaped + "?immutable=1"
+        }
+        let rc = sqlite3_open_v2(name, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "cannot open"
             sqlite3_close(db)

@@ -34,6 +34,7 @@ extension ServerConfiguration {
         seconds("session-expiry", "seconds after which an idle caller session is forgotten", \.sessionIdleExpiry),
         seconds("drain-timeout", "seconds to finish in-flight work on SIGTERM", \.drainTimeout),
         integer("answering-threads", "threads answering questions", \.answeringThreads, 1...256),
+        integer("event-loops", "event-loop threads for network I/O", \.eventLoopThreads, 1...256),
         ConfigurationKey(
             name: "metrics-port", help: "Prometheus metrics port (off when unset)",
             apply: { configuration, text in

@@ -41,6 +41,8 @@ public struct ServerConfiguration: Sendable {
     public var drainTimeout: TimeAmount = .seconds(10)
     /// Threads answering questions (each with its own engine and SQLite connection).
     public var answeringThreads = System.coreCount
+    /// Event-loop threads doing the network I/O (answering runs elsewhere, so few are needed).
+    public var eventLoopThreads = System.coreCount
     /// Port for Prometheus metrics over HTTP (`GET /metrics`); `nil`: off.
     public var metricsPort: Int?
     /// The public legal service hotline callers are told to ring.

@@ -81,60 +81,53 @@ struct ServerContext: Sendable {
         let started = NIODeadline.now()
         let key = SessionKey(gateway: gateway, session: session)
         let plan = sessions.withSession(key, now: started) { $0.plan(message: text, language: requested.language, now: started) }
-        let answered = knowledge.run(on: eventLoop) { [configuration] generation, worker -> (ConsultationOutcome, String, Int64?) in
-            switch plan {
-            case .question(let language):
-                let result = try worker.engine.answer(text, language: language)
-                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
-            case .pick(let prompt, let index):
-                if let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) {
-                    let result = try worker.engine.answer(picked: faq, language: prompt.language)
-                    return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
-                }
-                // The FAQ left the knowledge base in a reload: show the prompt again with what remains.
-                return reprompt(prompt, generation, worker)
-            case .repeatPrompt(let prompt):
-                return reprompt(prompt, generation, worker)
-            }
+        let stored = eventLoop.makePromise(of: (ConsultationOutcome, Int64).self)
+        // Answer on an answering thread and queue the transcript line from there; the store's
+        // thread fulfils `stored` after COMMIT; the reply is built back on the loop.
+        let answered = knowledge.run(on: eventLoop) { [self] generation, worker -> Void in
+            let (outcome, version, choiceOf) = try consult(plan: plan, text: text, generation: generation, worker: worker)
+            let record = ConsultationRecord(
+                gateway: gateway, session: session.value, askedAt: Int64(Date().timeIntervalSince1970 * 1000),
+                language: outcome.language.tag, question: text, kind: outcome.kind.rawValue, faq: outcome.faq,
+                confidence: outcome.confidence, citations: outcome.citations.isEmpty ? nil : outcome.citations.joined(separator: ","),
+                knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
+            store.record(record) { result in stored.completeWith(result.map { (outcome, $0) }) }
         }
-        let promise = eventLoop.makePromise(of: Reply.self)
-        answered.whenComplete { [self] (result: Result<(ConsultationOutcome, String, Int64?), Error>) in
-            switch result {
-            case .failure(let error):
-                logger.error("answering failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
-                promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
-            case .success(let (outcome, version, choiceOf)):
-                let record = ConsultationRecord(
-                    gateway: gateway, session: session.value, askedAt: Int64(Date().timeIntervalSince1970 * 1000),
-                    language: outcome.language.tag, question: text, kind: outcome.kind.rawValue, faq: outcome.faq,
-                    confidence: outcome.confidence, citations: outcome.citations.isEmpty ? nil : outcome.citations.joined(separator: ","),
-                    knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
-                let stored = eventLoop.makePromise(of: Int64.self)
-                store.record(record) { stored.completeWith($0) }
-                // Only the promise is fulfilled on the store's thread; the rest runs on the loop.
-                stored.futureResult.whenComplete { [self] result in
-                    switch result {
-                    case .failure(let error):
-                        logger.error("storing a consultation failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
-                        promise.succeed(errorReply(ProtocolError(.internalError, session: session)))
-                    case .success(let reference):
-                        sessions.withSession(key, now: NIODeadline.now()) {
-                            $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices)
-                        }
-                        let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
-                        metrics.recordAsk(language: outcome.language.tag, kind: outcome.kind.rawValue, seconds: seconds)
-                        logger.debug("answered", metadata: [
-                            "hotline.session": "\(session)", "hotline.kind": "\(outcome.kind.rawValue)",
-                            "hotline.question": "\(Redaction.redact(text))",
-                        ])
-                        let reply = ConsultationReply(kind: outcome.kind, session: session, ticket: outcome.kind == .escalated ? "none" : nil,
-                                                      fields: [ReplyField("ref", "\(reference)")] + outcome.fields, text: outcome.text)
-                        promise.succeed(.consultation(reply))
-                    }
-                }
+        answered.whenFailure { stored.fail($0) }
+        return stored.futureResult.map { [self] (outcome: ConsultationOutcome, reference: Int64) -> Reply in
+            sessions.withSession(key, now: NIODeadline.now()) {
+                $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices)
             }
+            let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
+            metrics.recordAsk(language: outcome.language.tag, kind: outcome.kind.rawValue, seconds: seconds)
+            logger.debug("answered", metadata: [
+                "hotline.session": "\(session)", "hotline.kind": "\(outcome.kind.rawValue)", "hotline.question": "\(Redaction.redact(text))",
+            ])
+            return .consultation(ConsultationReply(kind: outcome.kind, session: session, ticket: outcome.kind == .escalated ? "none" : nil,
+                                                   fields: [ReplyField("ref", "\(reference)")] + outcome.fields, text: outcome.text))
+        }.recover { [self] error in
+            logger.error("answering or storing failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])
+            return errorReply(ProtocolError(.internalError, session: session))
         }
-        return promise.futureResult
+    }
+
+    /// The outcome of one planned message, on an answering thread: (outcome, KB version, the
+    /// clarify consultation a pick answers).
+    private func consult(plan: MessagePlan, text: String, generation: KnowledgeGeneration, worker: AnsweringWorker) throws -> (ConsultationOutcome, String, Int64?) {
+        switch plan {
+        case .question(let language):
+            let result = try worker.engine.answer(text, language: language)
+            return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
+        case .pick(let prompt, let index):
+            if let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) {
+                let result = try worker.engine.answer(picked: faq, language: prompt.language)
+                return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
+            }
+            // The FAQ left the knowledge base in a reload: show the prompt again with what remains.
+            return reprompt(prompt, generation, worker)
+        case .repeatPrompt(let prompt):
+            return reprompt(prompt, generation, worker)
+        }
     }
 
     /// The open prompt again, with a line asking for a number in range (out of scope when none

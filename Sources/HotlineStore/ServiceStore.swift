@@ -99,6 +99,10 @@ public final class ServiceStore: @unchecked Sendable {
         try ServiceStore.migrate(connection, path: path)
         reader = try SQLiteConnection(path: path, mode: .readWriteCreate)
         reader.setBusyTimeout(milliseconds: 5_000)
+        // Checkpoints (copying the WAL into the database, with an fsync) would otherwise run
+        // inside a group commit every 1,000 pages and stall every reply waiting on it; they run
+        // on the reader's queue instead (see `flushPending`).
+        try connection.execute("PRAGMA wal_autocheckpoint=0")
     }
 
     private static func migrate(_ connection: SQLiteConnection, path: String) throws {
@@ -206,10 +210,11 @@ public final class ServiceStore: @unchecked Sendable {
         enqueue(.attributes(gateway: gateway, session: session, attributes, at: ServiceStore.now(), completion))
     }
 
-    /// Waits until everything queued so far is committed.
+    /// Waits until everything queued so far is committed, and checkpoints the WAL.
     public func flush() {
         queue.sync {}
         queue.sync {}
+        readerQueue.sync { _ = try? reader.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 
     private func enqueue(_ write: Write) {
@@ -221,6 +226,10 @@ public final class ServiceStore: @unchecked Sendable {
         }
         if schedule { queue.async { self.flushPending() } }
     }
+
+    /// Writes since the last checkpoint was started (touched only on `queue`).
+    private var writesSinceCheckpoint = 0
+    static let checkpointEvery = 4_000
 
     private var insertConsultation: SQLiteStatement?
     private var insertFeedback: SQLiteStatement?
@@ -245,6 +254,11 @@ public final class ServiceStore: @unchecked Sendable {
             results = writes.map { _ in .failure(error) }
         }
         for (write, result) in zip(writes, results) { write.completion(result) }
+        writesSinceCheckpoint += writes.count
+        if writesSinceCheckpoint >= ServiceStore.checkpointEvery {
+            writesSinceCheckpoint = 0
+            readerQueue.async { [self] in _ = try? reader.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+        }
     }
 
     private func apply(_ write: Write) throws -> Result<Int64, Error> {

@@ -35,8 +35,14 @@ struct LoadBench: AsyncParsableCommand {
     @Option(help: "Seconds to run.") var duration = 10.0
     @Option(help: "Offered questions per second over all connections (open loop); 0: closed loop.") var rate = 0.0
     @Option(name: .customLong("questions"), help: "Question files or directories (JSON Lines with text and lang).") var questionPaths: [String] = []
+    @Option(help: "Stop after this many questions in all (closed loop), instead of after --duration.") var count: Int?
+    @Option(help: "Instead of asking: hold this many idle authenticated connections, then measure PING latency on a fresh one.") var idle: Int?
 
     func run() async throws {
+        if let idle {
+            try await idleRun(idle)
+            return
+        }
         let resources = try ProjectResources.locate()
         let paths = questionPaths.isEmpty ? [resources.root + "/Tests/DevSet"] : questionPaths
         let questions = try Evaluator.load(paths: paths)
@@ -46,6 +52,7 @@ struct LoadBench: AsyncParsableCommand {
         var clients: [LineClient] = []
         for _ in 0..<connections { clients.append(try await daemon.connect()) }
         let recorder = LatencyRecorder()
+        let budget = QuestionBudget(count ?? Int.max)
         let clock = ContinuousClock()
         let start = clock.now
         let end = start + .milliseconds(Int64(duration * 1000))
@@ -53,9 +60,10 @@ struct LoadBench: AsyncParsableCommand {
             for (index, client) in clients.enumerated() {
                 group.addTask {
                     if rate > 0 {
-                        try await openLoop(client, index: index, questions: questions, recorder: recorder, clock: clock, start: start, end: end)
+                        try await openLoop(client, index: index, questions: questions, recorder: recorder, clock: clock, start: start)
                     } else {
-                        try await closedLoop(client, index: index, questions: questions, recorder: recorder, clock: clock, end: end)
+                        try await closedLoop(client, index: index, questions: questions, recorder: recorder, clock: clock,
+                                             end: count == nil ? end : clock.now + .seconds(86_400), budget: budget)
                     }
                 }
             }
@@ -84,11 +92,11 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     func closedLoop(_ client: LineClient, index: Int, questions: [String], recorder: LatencyRecorder,
-                    clock: ContinuousClock, end: ContinuousClock.Instant) async throws {
+                    clock: ContinuousClock, end: ContinuousClock.Instant, budget: QuestionBudget) async throws {
         var sent: [ContinuousClock.Instant] = []
         var head = 0
         var n = 0
-        for _ in 0..<window {
+        for _ in 0..<window where budget.take() {
             sent.append(clock.now)
             client.sendWithoutWaiting(ask(index, n, questions))
             n += 1
@@ -98,7 +106,7 @@ struct LoadBench: AsyncParsableCommand {
             let latency = clock.now - sent[head]
             head += 1
             if LoadBench.isAnswer(line) { recorder.record(Self.microseconds(latency)) } else { recorder.fail() }
-            if clock.now < end {
+            if clock.now < end, budget.take() {
                 sent.append(clock.now)
                 client.sendWithoutWaiting(ask(index, n, questions))
                 n += 1
@@ -107,13 +115,14 @@ struct LoadBench: AsyncParsableCommand {
     }
 
     func openLoop(_ client: LineClient, index: Int, questions: [String], recorder: LatencyRecorder,
-                  clock: ContinuousClock, start: ContinuousClock.Instant, end: ContinuousClock.Instant) async throws {
+                  clock: ContinuousClock, start: ContinuousClock.Instant) async throws {
         let perConnection = rate / Double(connections)
         let interval = Duration.nanoseconds(Int64(1e9 / perConnection))
         // Stagger the connections over one interval.
         let first = start + interval * (Double(index) / Double(connections))
-        let total = Int(Double((end - first).components.seconds) * perConnection) + 1
-        let due = (0..<total).map { first + interval * $0 }.filter { $0 < end }
+        // rate × duration questions in all, spread evenly over the connections.
+        let total = Int((duration * perConnection).rounded())
+        let due = (0..<total).map { first + interval * $0 }
         async let sending: Void = {
             for (n, instant) in due.enumerated() {
                 try await clock.sleep(until: instant)
@@ -127,7 +136,45 @@ struct LoadBench: AsyncParsableCommand {
         try await sending
     }
 
+    /// Holds `connections` idle authenticated connections, then PINGs on a fresh one.
+    func idleRun(_ connections: Int) async throws {
+        var held: [LineClient] = []
+        for _ in 0..<connections { held.append(try await daemon.connect()) }
+        print("holding \(held.count) idle authenticated connections")
+        let probe = try await daemon.connect()
+        let clock = ContinuousClock()
+        var samples: [Double] = []
+        for _ in 0..<2000 {
+            let start = clock.now
+            guard try await probe.exchange("PING") == "PONG" else { throw CLIError("PING not answered") }
+            samples.append(Self.microseconds(clock.now - start))
+        }
+        samples.sort()
+        print(String(format: "PING on a fresh connection: p50 %.0f µs, p99 %.0f µs, max %.0f µs",
+                     samples[samples.count / 2], samples[samples.count * 99 / 100], samples.last!))
+        if let pause = ProcessInfo.processInfo.environment["HOTLINE_BENCH_HOLD_SECONDS"], let seconds = Double(pause) {
+            // Lets a script read the daemon's memory while the connections are held.
+            print("holding for \(seconds) s")
+            try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        }
+        for client in held { await client.close() }
+        await probe.close()
+    }
+
     static func microseconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) * 1e6 + Double(duration.components.attoseconds) / 1e12
+    }
+}
+
+/// How many questions are left to send in all (for `--count`).
+final class QuestionBudget: Sendable {
+    private let left: NIOLockedValueBox<Int>
+    init(_ count: Int) { left = NIOLockedValueBox(count) }
+    func take() -> Bool {
+        left.withLockedValue { left in
+            guard left > 0 else { return false }
+            left -= 1
+            return true
+        }
     }
 }

@@ -7,6 +7,7 @@ import HotlineServer
 import HotlineStore
 import HotlineText
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -82,8 +83,9 @@ struct Hotlined: AsyncParsableCommand {
         let store = try ServiceStore(directory: serverConfiguration.dataDirectory)
         try provisionGateway(store: store, configuration: serverConfiguration, catalog: operatorCatalog)
 
+        let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: serverConfiguration.eventLoopThreads)
         let server = HotlineServer(configuration: serverConfiguration, knowledge: knowledge, store: store,
-                                   operatorCatalog: operatorCatalog, logger: logger)
+                                   operatorCatalog: operatorCatalog, logger: logger, group: eventLoops)
         // SIGHUP reloads the knowledge base (checked first; a bad file is refused).
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())
@@ -93,16 +95,19 @@ struct Hotlined: AsyncParsableCommand {
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [.sigterm, .sigint], logger: logger)
         Task {
             if let port = try? await server.listeningPort() {
-                print(operatorCatalog.text("daemon.listening", .english, [
+                say(operatorCatalog.text("daemon.listening", .english, [
                     "host": serverConfiguration.host, "port": "\(port)", "kb": knowledge.generation.version, "data": serverConfiguration.dataDirectory,
                 ]))
-                print(operatorCatalog.text("daemon.connect-hint", .english, ["host": serverConfiguration.host, "port": "\(port)"]))
-                FileHandle.standardOutput.synchronizeFile()
+                say(operatorCatalog.text("daemon.connect-hint", .english, ["host": serverConfiguration.host, "port": "\(port)"]))
+                if let metricsPort = try? await server.metricsPort() {
+                    say(operatorCatalog.text("daemon.metrics", .english, ["host": serverConfiguration.host, "port": "\(metricsPort)"]))
+                }
             }
         }
         try await group.run()
         hangup.cancel()
         try await knowledge.shutdown()
+        try await eventLoops.shutdownGracefully()
     }
 
     /// `--gateway-token` adds the gateway `default`; with no gateway at all, the first start
@@ -121,6 +126,11 @@ struct Hotlined: AsyncParsableCommand {
             throw ValidationError("cannot write \(path)")
         }
         try store.addGateway(id: "default", token: fresh)
-        print(catalog.text("daemon.first-token", .english, ["gateway": "default", "token": fresh, "path": path]))
+        say(catalog.text("daemon.first-token", .english, ["gateway": "default", "token": fresh, "path": path]))
     }
+}
+
+/// Writes a line to standard output at once (print is buffered when stdout is a file or pipe).
+func say(_ line: String) {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
 }
