@@ -1,10 +1,10 @@
 /// What the dev sets must keep reaching. The targets are zh-Hans recall@1 ≥ 0.90, every
 /// other language with ≥ 20 questions ≥ 0.85, ≥ 0.90 of should-not-answer questions not
-/// answered, ≤ 0.10 of answerable questions escalated. Floors below a target are what we reach
-/// today (see README); raise them as the engine improves, never lower them to pass.
+/// answered, ≤ 0.10 of answerable questions escalated. The floors are now the targets themselves
+/// (the not-answered floor sits above its target, at what we reach); never lower them to pass.
 enum DevSetFloors {
-    static let simplifiedChineseRecallAt1 = 0.86
-    static let otherLanguageRecallAt1 = 0.80
+    static let simplifiedChineseRecallAt1 = 0.90
+    static let otherLanguageRecallAt1 = 0.85
     static let notAnsweredRate = 0.93
     static let answerableEscalatedRate = 0.10
 }
