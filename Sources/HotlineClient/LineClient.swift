@@ -27,10 +27,13 @@ public final class LineClient: Sendable {
         self.mailbox = mailbox
     }
 
-    public static func connect(host: String, port: Int, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> LineClient {
+    /// `receiveBuffer` shrinks the socket's receive buffer (to test a client that does not read).
+    public static func connect(host: String, port: Int, receiveBuffer: Int? = nil,
+                               group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) async throws -> LineClient {
         let mailbox = Mailbox()
-        let channel = try await ClientBootstrap(group: group)
-            .channelOption(.socketOption(.tcp_nodelay), value: 1)
+        var bootstrap = ClientBootstrap(group: group).channelOption(.socketOption(.tcp_nodelay), value: 1)
+        if let receiveBuffer { bootstrap = bootstrap.channelOption(.socketOption(.so_rcvbuf), value: SocketOptionValue(receiveBuffer)) }
+        let channel = try await bootstrap
             .channelInitializer { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(ByteToMessageHandler(UnlimitedLineDecoder()))
@@ -77,6 +80,12 @@ public final class LineClient: Sendable {
     }
 
     public var isActive: Bool { channel.isActive }
+
+    /// Stops reading from the socket (a client that never reads its replies), or resumes.
+    public func setReading(_ reading: Bool) async throws {
+        try await channel.setOption(ChannelOptions.autoRead, value: reading)
+        if reading { channel.read() }
+    }
 
     /// Closes the sending side only (as `nc -N` does at end of input); replies still arrive.
     public func shutdownOutput() async throws {

@@ -51,6 +51,12 @@ public final class HotlineServer: Service, Sendable {
     public var sessions: SessionRegistry { context.sessions }
     public var openConnections: Int { connections.withLockedValue { $0.count } }
 
+    /// Completes when every connection open now has closed (for tests and tools).
+    public func connectionsOpenNowClosed() -> EventLoopFuture<Void> {
+        let open = connections.withLockedValue { Array($0.values) }
+        return EventLoopFuture.andAllComplete(open.map(\.closeFuture), on: group.next())
+    }
+
     public func run() async throws {
         let serverChannel: Channel
         do {

@@ -215,6 +215,38 @@ struct DaemonTests {
         try await daemon.stop()
     }
 
+    @Test func anAuthenticatedConnectionThatFallsSilentTimesOut() async throws {
+        let daemon = try await TestDaemon.start { $0.idleTimeout = .milliseconds(300) }
+        let client = try await daemon.gateway()
+        #expect(try await client.exchange("PING") == "PONG")
+        #expect(try await client.readLine(timeout: .seconds(10)).hasPrefix("ERR TIMEOUT"))
+        try await client.waitUntilClosed()
+        try await daemon.stop()
+    }
+
+    @Test func aClientThatNeverReadsIsCutOff() async throws {
+        let daemon = try await TestDaemon.start {
+            $0.maximumBufferedOutputBytes = 256 * 1024
+            $0.outputStallTimeout = .milliseconds(300)
+        }
+        let client = try await LineClient.connect(host: "127.0.0.1", port: daemon.port, receiveBuffer: 4096)
+        #expect(try await client.exchange("AUTH \(TestDaemon.gatewayToken)").hasPrefix("OK AUTH"))
+        try await client.setReading(false)
+        // Thousands of long answers the client never reads: more than the socket buffers hold.
+        var batch = ""
+        for index in 0..<4000 { batch += "ASK n\(index % 50) zh-Hans 公司拖欠工资三个月不发怎么办\n" }
+        client.sendWithoutWaiting(batch)
+        // The daemon's side of the connection closes (the stall deadline), while the client still
+        // has not read a byte.
+        try await waitFor(daemon.server.connectionsOpenNowClosed(), timeout: .seconds(60))
+        #expect(daemon.server.openConnections == 0)
+        try await client.setReading(true)
+        var answers = 0
+        while let line = try? await client.readLine(timeout: .seconds(10)) { if line.hasPrefix("ANSWER ") { answers += 1 } }
+        #expect(answers < 4000)
+        try await daemon.stop()
+    }
+
     @Test func shutdownAnswersWhatIsInFlightThenSaysDrainingAndCloses() async throws {
         let daemon = try await TestDaemon.start()
         let client = try await daemon.gateway()

@@ -109,3 +109,14 @@ extension LineClient {
         return try await readLine(timeout: timeout)
     }
 }
+
+/// Waits for `future` with a deadline (tests wait for events, never sleep).
+public func waitFor(_ future: EventLoopFuture<Void>, timeout: TimeAmount = .seconds(30)) async throws {
+    let promise = future.eventLoop.makePromise(of: Void.self)
+    let timer = future.eventLoop.scheduleTask(in: timeout) { promise.fail(TestDaemonError("timed out after \(timeout)")) }
+    future.whenComplete { result in
+        timer.cancel()
+        promise.completeWith(result)
+    }
+    try await promise.futureResult.get()
+}
