@@ -45,6 +45,11 @@ let package = Package(
             name: "HotlineStore",
             dependencies: ["HotlineKnowledge", .product(name: "Crypto", package: "swift-crypto")]
         ),
+        // Escalation to lawyers: tickets, leases, the gateway outbox, behind the TicketStore protocol.
+        .target(
+            name: "HotlineTickets",
+            dependencies: ["HotlineKnowledge", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         // The gateway protocol: typed commands and replies, a pure parser and encoder, line framing.
         .target(
             name: "HotlineProtocol",
@@ -64,7 +69,7 @@ let package = Package(
         .target(
             name: "HotlineServer",
             dependencies: [
-                "HotlineAnswering", "HotlineKnowledge", "HotlineProtocol", "HotlineStore", "HotlineText",
+                "HotlineAnswering", "HotlineKnowledge", "HotlineProtocol", "HotlineStore", "HotlineText", "HotlineTickets",
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -76,7 +81,7 @@ let package = Package(
         .executableTarget(
             name: "hotline",
             dependencies: [
-                "HotlineAnswering", "HotlineKnowledge", "HotlineText", "HotlineStore", "HotlineClient", "HotlineProtocol",
+                "HotlineAnswering", "HotlineKnowledge", "HotlineText", "HotlineStore", "HotlineClient", "HotlineProtocol", "HotlineTickets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
@@ -95,7 +100,7 @@ let package = Package(
         .target(
             name: "HotlineTesting",
             dependencies: [
-                "HotlineServer", "HotlineClient", "HotlineAnswering", "HotlineStore",
+                "HotlineServer", "HotlineClient", "HotlineAnswering", "HotlineStore", "HotlineTickets",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/HotlineTesting"
@@ -104,6 +109,7 @@ let package = Package(
         .testTarget(name: "HotlineKnowledgeTests", dependencies: ["HotlineKnowledge", "HotlineText"]),
         .testTarget(name: "HotlineAnsweringTests", dependencies: ["HotlineAnswering", "HotlineKnowledge", "HotlineText"]),
         .testTarget(name: "HotlineProtocolTests", dependencies: ["HotlineProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]),
-        .testTarget(name: "HotlineServerTests", dependencies: ["HotlineTesting", "HotlineServer", "HotlineClient", "HotlineProtocol", "HotlineStore", "HotlineAnswering"]),
+        .testTarget(name: "HotlineServerTests", dependencies: ["HotlineTesting", "HotlineServer", "HotlineClient", "HotlineProtocol", "HotlineStore", "HotlineAnswering", "HotlineTickets"]),
+        .testTarget(name: "HotlineTicketsTests", dependencies: ["HotlineTickets"]),
     ]
 )

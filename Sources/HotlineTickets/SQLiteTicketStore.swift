@@ -1,0 +1,323 @@
+import Crypto
+import Dispatch
+import Foundation
+import HotlineKnowledge
+
+/// The ticket store in `<data-dir>/tickets.sqlite`: WAL with `synchronous=FULL`, so a ticket or a
+/// reply acknowledged on the wire survives `kill -9` and power loss. One serial queue owns the
+/// connection: every operation is one transaction, so a claim is atomic and exactly one lawyer
+/// holds a ticket; "database is locked" never reaches a client (a busy timeout covers another
+/// process such as `hotline tickets`).
+public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
+    public let path: String
+    /// Touched only on `queue`.
+    private let connection: SQLiteConnection
+    private let queue = DispatchQueue(label: "hotline.tickets")
+
+    static let schemaVersion = 1
+
+    public init(directory: String) throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        path = directory + "/tickets.sqlite"
+        connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
+        connection.setBusyTimeout(milliseconds: 10_000)
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+        try SQLiteTicketStore.migrate(connection, path: path)
+    }
+
+    private static func migrate(_ db: SQLiteConnection, path: String) throws {
+        let version = Int(try db.rows("PRAGMA user_version").first?.first??.description ?? "0") ?? 0
+        if version > schemaVersion { throw TicketStoreError("\(path) has schema version \(version); this build knows \(schemaVersion)") }
+        guard version < schemaVersion else { return }
+        try db.transaction {
+            try db.execute("""
+            CREATE TABLE IF NOT EXISTS lawyers(
+                id TEXT PRIMARY KEY, token_sha256 TEXT NOT NULL UNIQUE, languages TEXT NOT NULL, specialties TEXT NOT NULL,
+                supervisor INTEGER NOT NULL, disabled INTEGER NOT NULL DEFAULT 0, created_at INTEGER NOT NULL);
+            CREATE TABLE IF NOT EXISTS tickets(
+                id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, session TEXT NOT NULL, language TEXT NOT NULL, topic TEXT,
+                priority INTEGER NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
+                queued_at INTEGER NOT NULL, deadline_at INTEGER NOT NULL, first_response_at INTEGER, candidates TEXT NOT NULL,
+                claim_token TEXT, claimed_by TEXT, lease_until INTEGER, expiries INTEGER NOT NULL DEFAULT 0);
+            CREATE INDEX IF NOT EXISTS tickets_queue ON tickets(status, priority DESC, queued_at, id);
+            CREATE INDEX IF NOT EXISTS tickets_by_session ON tickets(gateway, session, status);
+            CREATE INDEX IF NOT EXISTS tickets_by_lawyer ON tickets(claimed_by) WHERE claimed_by IS NOT NULL;
+            CREATE TABLE IF NOT EXISTS ticket_messages(
+                id INTEGER PRIMARY KEY, ticket INTEGER NOT NULL REFERENCES tickets(id), author TEXT NOT NULL,
+                text TEXT NOT NULL, at INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS ticket_messages_by_ticket ON ticket_messages(ticket, id);
+            CREATE TABLE IF NOT EXISTS events(
+                id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, session TEXT NOT NULL, kind TEXT NOT NULL,
+                ticket INTEGER NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL, acked_at INTEGER);
+            CREATE INDEX IF NOT EXISTS events_pending ON events(gateway, id) WHERE acked_at IS NULL;
+            PRAGMA user_version = \(schemaVersion);
+            """)
+        }
+    }
+
+    /// Runs `body` on the store's queue, in one transaction.
+    private func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in
+                continuation.resume(with: Result { try connection.transaction { try body(connection) } })
+            }
+        }
+    }
+
+    static func digest(_ token: String) -> String {
+        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    static func randomClaimToken() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+
+    // MARK: Lawyers
+
+    public func addLawyer(_ lawyer: Lawyer, token: String) async throws {
+        try await transaction { db in
+            try db.prepare("""
+            INSERT INTO lawyers(id, token_sha256, languages, specialties, supervisor, created_at) VALUES(?,?,?,?,?,?)
+            ON CONFLICT(id) DO UPDATE SET token_sha256 = excluded.token_sha256, languages = excluded.languages,
+                specialties = excluded.specialties, supervisor = excluded.supervisor, disabled = 0
+            """).run([.text(lawyer.id), .text(SQLiteTicketStore.digest(token)), .text(lawyer.languages.joined(separator: ",")),
+                      .text(lawyer.specialties.joined(separator: ",")), .integer(lawyer.supervisor ? 1 : 0),
+                      .integer(Int64(Date().timeIntervalSince1970 * 1000))])
+        }
+    }
+
+    public func lawyers() async throws -> [Lawyer] {
+        try await transaction { db in
+            try db.rows("SELECT id, languages, specialties, supervisor, disabled FROM lawyers ORDER BY id").map(SQLiteTicketStore.lawyer)
+        }
+    }
+
+    public func setLawyerDisabled(_ id: String, _ disabled: Bool) async throws -> Bool {
+        try await transaction { db in
+            try db.prepare("UPDATE lawyers SET disabled = ? WHERE id = ?").run([.integer(disabled ? 1 : 0), .text(id)])
+            return try db.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
+    public func authenticateLawyer(token: String) async throws -> Lawyer? {
+        try await transaction { db in
+            try db.rows("SELECT id, languages, specialties, supervisor, disabled FROM lawyers WHERE token_sha256 = ? AND disabled = 0",
+                        [.text(SQLiteTicketStore.digest(token))]).first.map(SQLiteTicketStore.lawyer)
+        }
+    }
+
+    static func lawyer(_ row: [String?]) -> Lawyer {
+        Lawyer(id: row[0] ?? "", languages: (row[1] ?? "").split(separator: ",").map(String.init),
+               specialties: (row[2] ?? "").split(separator: ",").map(String.init), supervisor: row[3] == "1", disabled: row[4] == "1")
+    }
+
+    // MARK: Tickets
+
+    static let ticketColumns = "id, gateway, session, language, topic, priority, reason, status, created_at, deadline_at, candidates, expiries"
+
+    static func ticket(_ row: [String?], messages: [TicketMessage] = []) -> Ticket {
+        Ticket(id: Int64(row[0] ?? "0") ?? 0, gateway: row[1] ?? "", session: row[2] ?? "", language: row[3] ?? "", topic: row[4],
+               priority: TicketPriority(rawValue: Int(row[5] ?? "1") ?? 1) ?? .normal, reason: row[6] ?? "",
+               status: TicketStatus(rawValue: row[7] ?? "open") ?? .open, createdAt: Int64(row[8] ?? "0") ?? 0,
+               deadline: Int64(row[9] ?? "0") ?? 0, candidates: (row[10] ?? "").split(separator: ",").map(String.init),
+               expiries: Int(row[11] ?? "0") ?? 0, messages: messages)
+    }
+
+    static func load(_ db: SQLiteConnection, _ id: Int64) throws -> Ticket? {
+        guard let row = try db.rows("SELECT \(ticketColumns) FROM tickets WHERE id = ?", [.integer(id)]).first else { return nil }
+        let messages = try db.rows("SELECT author, text, at FROM ticket_messages WHERE ticket = ? ORDER BY id", [.integer(id)]).map { row -> TicketMessage in
+            let author = row[0] ?? ""
+            let kind: TicketMessage.Author = author == "caller" ? .caller
+                : author.hasPrefix("note:") ? .note(String(author.dropFirst(5))) : .lawyer(String(author.dropFirst(7)))
+            return TicketMessage(author: kind, text: row[1] ?? "", at: Int64(row[2] ?? "0") ?? 0)
+        }
+        return ticket(row, messages: messages)
+    }
+
+    public func ticket(_ id: Int64) async throws -> Ticket? {
+        try await transaction { db in try SQLiteTicketStore.load(db, id) }
+    }
+
+    public func attachedTicket(gateway: String, session: String) async throws -> Ticket? {
+        try await transaction { db in
+            guard let id = try db.rows("""
+                SELECT id FROM tickets WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered')
+                ORDER BY id DESC LIMIT 1
+                """, [.text(gateway), .text(session)]).first?.first ?? nil, let number = Int64(id) else { return nil }
+            return try SQLiteTicketStore.load(db, number)
+        }
+    }
+
+    public func open(_ new: NewTicket, now: Int64) async throws -> Ticket {
+        try await transaction { db in
+            try db.prepare("""
+            INSERT INTO tickets(gateway, session, language, topic, priority, reason, status, created_at, queued_at, deadline_at, candidates)
+            VALUES(?,?,?,?,?,?,'open',?,?,?,?)
+            """).run([.text(new.gateway), .text(new.session), .text(new.language), new.topic.map { .text($0) } ?? .null,
+                      .integer(Int64(new.priority.rawValue)), .text(new.reason), .integer(now), .integer(now), .integer(new.deadline),
+                      .text(new.candidates.joined(separator: ","))])
+            let id = db.lastInsertRowID
+            try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, 'caller', ?, ?)")
+                .run([.integer(id), .text(new.question), .integer(now)])
+            return try SQLiteTicketStore.load(db, id)!
+        }
+    }
+
+    public func addCallerMessage(ticket: Int64, text: String, now: Int64) async throws -> Ticket {
+        try await transaction { db in
+            guard try SQLiteTicketStore.load(db, ticket) != nil else { throw TicketError.noSuchTicket }
+            try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, 'caller', ?, ?)")
+                .run([.integer(ticket), .text(text), .integer(now)])
+            // An answered ticket goes back to the queue for a new claim.
+            try db.prepare("UPDATE tickets SET status = 'open', queued_at = ? WHERE id = ? AND status = 'answered'").run([.integer(now), .integer(ticket)])
+            return try SQLiteTicketStore.load(db, ticket)!
+        }
+    }
+
+    public func claimNext(lawyer: Lawyer, now: Int64, lease: Int64, anyLanguageAfter: Int64) async throws -> Claim? {
+        let token = SQLiteTicketStore.randomClaimToken()
+        return try await transaction { db in
+            let languages = "," + lawyer.languages.joined(separator: ",") + ","
+            let specialties = "," + lawyer.specialties.joined(separator: ",") + ","
+            let row = try db.rows("""
+                UPDATE tickets SET status = 'claimed', claim_token = ?1, claimed_by = ?2, lease_until = ?3 + ?4
+                WHERE id = (
+                    SELECT id FROM tickets
+                    WHERE status = 'open'
+                      AND (instr(?5, ',' || language || ',') > 0 OR queued_at <= ?3 - ?7)
+                      AND (?6 = ',,' OR topic IS NULL OR instr(?6, ',' || topic || ',') > 0 OR queued_at <= ?3 - ?7)
+                    ORDER BY priority DESC, queued_at, id LIMIT 1)
+                RETURNING id, lease_until
+                """, [.text(token), .text(lawyer.id), .integer(now), .integer(lease), .text(languages), .text(specialties), .integer(anyLanguageAfter)])
+                .first
+            guard let row, let id = Int64(row[0] ?? ""), let until = Int64(row[1] ?? "") else { return nil }
+            return Claim(ticket: try SQLiteTicketStore.load(db, id)!, token: token, leaseUntil: until)
+        }
+    }
+
+    /// Checks that `token` holds `ticket`'s live lease.
+    static func checkClaim(_ db: SQLiteConnection, ticket: Int64, token: String, now: Int64) throws {
+        let live = try db.rows("SELECT 1 FROM tickets WHERE id = ? AND status = 'claimed' AND claim_token = ? AND lease_until > ?",
+                               [.integer(ticket), .text(token), .integer(now)])
+        guard !live.isEmpty else { throw TicketError.staleClaim }
+    }
+
+    public func touch(ticket: Int64, token: String, now: Int64, lease: Int64) async throws -> Int64 {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("UPDATE tickets SET lease_until = ? WHERE id = ?").run([.integer(now + lease), .integer(ticket)])
+            return now + lease
+        }
+    }
+
+    public func release(ticket: Int64, token: String, now: Int64) async throws {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("UPDATE tickets SET status = 'open', claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?")
+                .run([.integer(ticket)])
+        }
+    }
+
+    public func reply(ticket: Int64, token: String, lawyer: String, text: String, now: Int64) async throws -> GatewayEvent {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("""
+            UPDATE tickets SET status = 'answered', claim_token = NULL, claimed_by = NULL, lease_until = NULL,
+                first_response_at = COALESCE(first_response_at, ?) WHERE id = ?
+            """).run([.integer(now), .integer(ticket)])
+            try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, ?, ?)")
+                .run([.integer(ticket), .text("lawyer:" + lawyer), .text(text), .integer(now)])
+            let row = try db.rows("SELECT gateway, session, language FROM tickets WHERE id = ?", [.integer(ticket)]).first!
+            try db.prepare("INSERT INTO events(gateway, session, kind, ticket, language, text, created_at) VALUES(?, ?, 'REPLY', ?, ?, ?, ?)")
+                .run([.text(row[0] ?? ""), .text(row[1] ?? ""), .integer(ticket), .text(row[2] ?? ""), .text(text), .integer(now)])
+            return GatewayEvent(id: db.lastInsertRowID, gateway: row[0] ?? "", session: row[1] ?? "", kind: "REPLY", ticket: ticket,
+                                language: row[2] ?? "", text: text)
+        }
+    }
+
+    public func note(ticket: Int64, token: String, lawyer: String, text: String, now: Int64) async throws {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, ?, ?)")
+                .run([.integer(ticket), .text("note:" + lawyer), .text(text), .integer(now)])
+        }
+    }
+
+    public func releaseClaims(of lawyer: String) async throws -> Int {
+        try await transaction { db in
+            try db.prepare("""
+            UPDATE tickets SET status = 'open', claim_token = NULL, claimed_by = NULL, lease_until = NULL
+            WHERE claimed_by = ? AND status = 'claimed'
+            """).run([.text(lawyer)])
+            return Int(try db.rows("SELECT changes()").first?.first??.description ?? "0") ?? 0
+        }
+    }
+
+    public func expireLeases(now: Int64, buryAfter: Int) async throws -> Int {
+        try await transaction { db in
+            try db.prepare("""
+            UPDATE tickets SET status = CASE WHEN expiries + 1 >= ?2 THEN 'buried' ELSE 'open' END,
+                claim_token = NULL, claimed_by = NULL, lease_until = NULL, expiries = expiries + 1
+            WHERE status = 'claimed' AND lease_until <= ?1
+            """).run([.integer(now), .integer(Int64(buryAfter))])
+            return Int(try db.rows("SELECT changes()").first?.first??.description ?? "0") ?? 0
+        }
+    }
+
+    public func closeSession(gateway: String, session: String, now: Int64) async throws {
+        try await transaction { db in
+            try db.prepare("UPDATE tickets SET status = 'closed' WHERE gateway = ? AND session = ? AND status IN ('open', 'answered')")
+                .run([.text(gateway), .text(session)])
+        }
+    }
+
+    // MARK: Outbox
+
+    public func pendingEvents(gateway: String, after: Int64) async throws -> [GatewayEvent] {
+        try await transaction { db in
+            try db.rows("""
+                SELECT id, gateway, session, kind, ticket, language, text FROM events
+                WHERE gateway = ? AND acked_at IS NULL AND id > ? ORDER BY id LIMIT 1000
+                """, [.text(gateway), .integer(after)]).map { row in
+                GatewayEvent(id: Int64(row[0] ?? "0") ?? 0, gateway: row[1] ?? "", session: row[2] ?? "", kind: row[3] ?? "",
+                             ticket: Int64(row[4] ?? "0") ?? 0, language: row[5] ?? "", text: row[6] ?? "")
+            }
+        }
+    }
+
+    public func acknowledge(gateway: String, event: Int64, now: Int64) async throws -> Bool {
+        try await transaction { db in
+            try db.prepare("UPDATE events SET acked_at = COALESCE(acked_at, ?) WHERE id = ? AND gateway = ?")
+                .run([.integer(now), .integer(event), .text(gateway)])
+            return try db.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
+    public func statistics(now: Int64, atRiskMargin: Int64) async throws -> QueueStatistics {
+        try await transaction { db in
+            func count(_ sql: String, _ values: [SQLiteValue] = []) throws -> Int64 {
+                Int64(try db.rows(sql, values).first?.first??.description ?? "0") ?? 0
+            }
+            let oldest = try count("SELECT COALESCE(MIN(queued_at), 0) FROM tickets WHERE status = 'open'")
+            return QueueStatistics(
+                waiting: Int(try count("SELECT count(*) FROM tickets WHERE status = 'open'")),
+                claimed: Int(try count("SELECT count(*) FROM tickets WHERE status = 'claimed'")),
+                buried: Int(try count("SELECT count(*) FROM tickets WHERE status = 'buried'")),
+                oldestWaitingAge: oldest == 0 ? 0 : now - oldest,
+                atRisk: Int(try count("""
+                    SELECT count(*) FROM tickets WHERE status IN ('open', 'claimed') AND first_response_at IS NULL
+                    AND deadline_at > ?1 AND deadline_at <= ?1 + ?2
+                    """, [.integer(now), .integer(atRiskMargin)])),
+                breached: Int(try count("""
+                    SELECT count(*) FROM tickets WHERE (first_response_at IS NOT NULL AND first_response_at > deadline_at)
+                    OR (first_response_at IS NULL AND deadline_at <= ? AND status IN ('open', 'claimed', 'buried'))
+                    """, [.integer(now)])))
+        }
+    }
+}
+
+public struct TicketStoreError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
