@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(
             name: "hotlined",
             dependencies: [
-                "HotlineServer", "HotlineAnswering", "HotlineStore", "HotlineKnowledge", "HotlineText",
+                "HotlineServer", "HotlineAnswering", "HotlineStore", "HotlineKnowledge", "HotlineText", "HotlineTickets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),

@@ -73,6 +73,18 @@ public enum Command: Hashable, Sendable {
     /// The caller hung up or closed the chat: forget the session's open prompt.
     case end(session: SessionID)
     case stats
+    /// Gateway: the event `id` was received and handled; it is not delivered again.
+    case acknowledge(event: Int64)
+    /// Lawyer: claim the next ticket.
+    case next
+    /// Lawyer: reply to the caller; ends the claim.
+    case reply(ticket: Int64, claim: String, text: String)
+    /// Lawyer: extend the claim's lease.
+    case touch(ticket: Int64, claim: String)
+    /// Lawyer: give the ticket back to the queue.
+    case release(ticket: Int64, claim: String)
+    /// Lawyer: an internal note on the ticket, never shown to callers.
+    case note(ticket: Int64, claim: String, text: String)
 
     /// The verb, for metrics and logs.
     public var verb: String {
@@ -85,6 +97,12 @@ public enum Command: Hashable, Sendable {
         case .set: "SET"
         case .end: "END"
         case .stats: "STATS"
+        case .acknowledge: "ACK"
+        case .next: "NEXT"
+        case .reply: "REPLY"
+        case .touch: "TOUCH"
+        case .release: "RELEASE"
+        case .note: "NOTE"
         }
     }
 
@@ -92,6 +110,22 @@ public enum Command: Hashable, Sendable {
     public var allowedBeforeAuthentication: Bool {
         switch self {
         case .auth, .ping, .quit: true
+        default: false
+        }
+    }
+
+    /// Commands only a gateway connection may send.
+    public var isGatewayCommand: Bool {
+        switch self {
+        case .ask, .feedback, .set, .end, .acknowledge: true
+        default: false
+        }
+    }
+
+    /// Commands only a lawyer connection may send.
+    public var isLawyerCommand: Bool {
+        switch self {
+        case .next, .reply, .touch, .release, .note: true
         default: false
         }
     }

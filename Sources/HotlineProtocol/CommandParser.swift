@@ -35,6 +35,26 @@ public enum CommandParser {
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
             guard words.count == 1 else { return .failure(ProtocolError(.badArguments, session: words.first.flatMap { SessionID($0) }, detail: "END <session-id>")) }
             return session(words[0]).map { .end(session: $0) }
+        case "ACK":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 1, let id = Int64(words[0]), id > 0 else { return .failure(ProtocolError(.badArguments, detail: "ACK <event-id>")) }
+            return .success(.acknowledge(event: id))
+        case "NEXT":
+            return noArguments(rest, .next, usage: "NEXT")
+        case "REPLY", "NOTE":
+            let usage = "\(verbText.uppercased()) <ticket-id> <claim-token> <text>"
+            let (ticketText, afterTicket) = splitWord(rest)
+            let (claim, text) = splitWord(afterTicket)
+            let body = Escaping.unescapeText(text).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard let ticket = ticketNumber(ticketText), !claim.isEmpty, !body.isEmpty else { return .failure(ProtocolError(.badArguments, detail: usage)) }
+            return .success(verbText.uppercased() == "REPLY" ? .reply(ticket: ticket, claim: String(claim), text: body)
+                : .note(ticket: ticket, claim: String(claim), text: body))
+        case "TOUCH", "RELEASE":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 2, let ticket = ticketNumber(words[0]) else {
+                return .failure(ProtocolError(.badArguments, detail: "\(verbText.uppercased()) <ticket-id> <claim-token>"))
+            }
+            return .success(verbText.uppercased() == "TOUCH" ? .touch(ticket: ticket, claim: String(words[1])) : .release(ticket: ticket, claim: String(words[1])))
         case "":
             return .failure(ProtocolError(.unknownCommand, detail: "empty line"))
         default:
@@ -84,6 +104,12 @@ public enum CommandParser {
             attributes.append(SessionAttributeValue(attribute, value))
         }
         return .success(.set(session: id, attributes: attributes))
+    }
+
+    /// `T` and a positive number.
+    static func ticketNumber(_ text: Substring) -> Int64? {
+        guard text.first == "T", let number = Int64(text.dropFirst()), number > 0 else { return nil }
+        return number
     }
 
     static func session(_ text: Substring) -> Result<SessionID, ProtocolError> {

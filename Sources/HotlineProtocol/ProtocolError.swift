@@ -25,6 +25,12 @@ public struct ProtocolError: Error, Hashable, Sendable {
         case draining = "DRAINING"
         /// FEEDBACK with no answer to rate.
         case nothingToRate = "NOTHING_TO_RATE"
+        /// The command is for the other role (a gateway sent NEXT, a lawyer sent ASK).
+        case notAllowed = "NOT_ALLOWED"
+        /// The claim token is unknown, spent, expired or someone else's.
+        case staleClaim = "STALE_CLAIM"
+        /// ACK of an event this gateway does not have.
+        case noSuchEvent = "NO_SUCH_EVENT"
         /// The daemon failed to handle the command; nothing about the caller was lost.
         case internalError = "INTERNAL"
     }

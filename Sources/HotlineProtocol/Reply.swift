@@ -54,4 +54,10 @@ public enum Reply: Hashable, Sendable {
     case error(ProtocolError, text: String)
     /// Event: the daemon is shutting down; commands already sent are still answered.
     case draining(text: String)
+    /// To a lawyer: `TICKET <ticket-id> <claim-token> fields :<transcript>`.
+    case ticket(id: String, claim: String, fields: [ReplyField], text: String)
+    /// To a lawyer: no ticket to take.
+    case none
+    /// To a gateway, kept until acknowledged: `EVENT <event-id> <KIND> <session-id> <ticket-id> fields :<text>`.
+    case event(id: Int64, kind: String, session: String, ticket: String, fields: [ReplyField], text: String)
 }

@@ -43,6 +43,19 @@ public enum ReplyEncoder {
         case .draining(let text):
             buffer.writeStaticString("DRAINING")
             appendText(text, &buffer)
+        case .ticket(let id, let claim, let fields, let text):
+            buffer.writeStaticString("TICKET ")
+            buffer.writeString(id)
+            buffer.writeStaticString(" ")
+            buffer.writeString(claim)
+            for field in fields { appendField(field.key, field.value, &buffer) }
+            appendText(text, &buffer)
+        case .none:
+            buffer.writeStaticString("NONE")
+        case .event(let id, let kind, let session, let ticket, let fields, let text):
+            buffer.writeString("EVENT \(id) \(kind) \(session) \(ticket)")
+            for field in fields { appendField(field.key, field.value, &buffer) }
+            appendText(text, &buffer)
         }
     }
 

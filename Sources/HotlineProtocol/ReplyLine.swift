@@ -6,7 +6,7 @@
 /// it. Fields are decoded and the text unescaped.
 public struct ReplyLine: Hashable, Sendable {
     /// Kinds that are not about a session (every future kind not listed here is).
-    public static let sessionlessKinds: Set<String> = ["OK", "ERR", "PONG", "BYE", "STATS", "DRAINING"]
+    public static let sessionlessKinds: Set<String> = ["OK", "ERR", "PONG", "BYE", "STATS", "DRAINING", "TICKET", "NONE", "EVENT"]
 
     public var kind: String
     /// The session id of a session reply.
@@ -23,7 +23,16 @@ public struct ReplyLine: Hashable, Sendable {
         kind = String(kindText)
         rest = afterKind
         session = nil
-        if !ReplyLine.sessionlessKinds.contains(kind) {
+        var fixedWords: [String] = []
+        if kind == "EVENT" {
+            // EVENT <event-id> <KIND> <session-id> <ticket-id>: the session id is taken verbatim.
+            for _ in 0..<4 {
+                let (word, after) = ReplyLine.splitWord(rest)
+                fixedWords.append(String(word))
+                rest = after
+            }
+            session = fixedWords.count > 2 ? fixedWords[2] : nil
+        } else if !ReplyLine.sessionlessKinds.contains(kind) {
             let (sessionText, afterSession) = ReplyLine.splitWord(rest)
             guard !sessionText.isEmpty else { return nil }
             session = String(sessionText)
@@ -38,7 +47,7 @@ public struct ReplyLine: Hashable, Sendable {
             head = rest[..<marker.lowerBound]
             text = Escaping.unescapeText(rest[marker.upperBound...])
         }
-        words = []
+        words = fixedWords
         fields = []
         for part in head.split(separator: " ", omittingEmptySubsequences: true) {
             if let equals = part.firstIndex(of: "="), equals != part.startIndex,

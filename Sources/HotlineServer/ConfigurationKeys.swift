@@ -44,6 +44,12 @@ extension ServerConfiguration {
             },
             current: { $0.metricsPort.map(String.init) ?? "off" }),
         string("hotline-phone", "the public legal service number callers are told to ring", \.hotlinePhone),
+        seconds("ticket-lease", "seconds a lawyer's claim lasts without TOUCH", \.ticketLease),
+        integer("ticket-response-minutes", "first-response promise for escalated questions", \.ticketResponseMinutes, 1...10_080),
+        integer("urgent-response-minutes", "first-response promise for urgent questions", \.urgentResponseMinutes, 1...10_080),
+        seconds("any-language-after", "seconds after which any lawyer may take a waiting ticket", \.anyLanguageAfter),
+        integer("bury-after-expiries", "lease expiries after which a ticket is buried for a supervisor", \.buryAfterExpiries, 1...1000),
+        seconds("at-risk-margin", "seconds before its deadline a waiting ticket counts as at risk", \.atRiskMargin),
     ]
 
     /// Applies `settings` (key → text); unknown keys and bad values are errors naming the key.

@@ -1,4 +1,5 @@
 import HotlineProtocol
+import HotlineTickets
 import Logging
 import NIOCore
 
@@ -27,6 +28,15 @@ final class ConnectionHandler: ChannelInboundHandler {
     private let connectionCount: @Sendable () -> Int
     private var logger: Logger
     private var gateway: String?
+    /// Set when a lawyer authenticated on this connection (instead of a gateway).
+    private var lawyer: Lawyer?
+    /// Claims made on this connection (ticket → claim token): returned to the queue when the
+    /// connection goes away.
+    private var claims: [Int64: String] = [:]
+    /// Gateway events: the highest id written on this connection, and whether a fetch runs.
+    private var lastDeliveredEvent: Int64 = 0
+    private var fetchingEvents = false
+    private var eventsWaiting = false
     private var context: ChannelHandlerContext!
 
     /// Frames received and not yet run. Frames are only queued as they are read; they run in
@@ -74,6 +84,12 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     func channelInactive(context: ChannelHandlerContext) {
+        if !claims.isEmpty {
+            // A lawyer who disconnects returns their claims at once.
+            let tickets = server.tickets, held = claims, now = ServerContext.millisecondsNow()
+            claims = [:]
+            Task { for (ticket, token) in held { try? await tickets.release(ticket: ticket, token: token, now: now) } }
+        }
         timeout?.cancel()
         stallTimer?.cancel()
         inbox.removeAll()
@@ -94,6 +110,8 @@ final class ConnectionHandler: ChannelInboundHandler {
     func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
         if event is DrainRequest {
             beginDraining()
+        } else if event is EventsAvailable {
+            deliverEvents()
         } else if case ChannelEvent.inputClosed = event {
             inputClosed = true
             processInbox()
@@ -166,14 +184,14 @@ final class ConnectionHandler: ChannelInboundHandler {
             context.close(promise: nil)
         case .overlong(let bytes):
             replyNow(server.errorReply(ProtocolError(.lineTooLong, detail: "\(bytes) bytes")))
-            if gateway == nil { closeAfterReplies() }
+            if gateway == nil && lawyer == nil { closeAfterReplies() }
         case .line(let line):
-            if gateway == nil, line.readableBytes > server.configuration.maximumLineBytesBeforeAuthentication {
+            if gateway == nil, lawyer == nil, line.readableBytes > server.configuration.maximumLineBytesBeforeAuthentication {
                 replyNow(server.errorReply(ProtocolError(.lineTooLong, detail: "\(server.configuration.maximumLineBytesBeforeAuthentication) bytes before AUTH")))
                 closeAfterReplies()
                 return
             }
-            if gateway != nil { lastActivity = .now() }
+            if gateway != nil || lawyer != nil { lastActivity = .now() }
             switch CommandParser.parse(line.readableBytesView) {
             case .failure(let error):
                 replyNow(server.errorReply(error))
@@ -185,7 +203,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     }
 
     private func run(_ command: Command) {
-        guard let gateway else {
+        guard gateway != nil || lawyer != nil else {
             switch command {
             case .ping: replyNow(.pong)
             case .quit: quit()
@@ -196,7 +214,12 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
             return
         }
+        if (command.isGatewayCommand && gateway == nil) || (command.isLawyerCommand && lawyer == nil) {
+            replyNow(server.errorReply(ProtocolError(.notAllowed, session: command.session)))
+            return
+        }
         let loop = context.eventLoop
+        let server = self.server
         switch command {
         case .ping:
             replyNow(.pong)
@@ -205,19 +228,123 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .auth:
             replyNow(server.errorReply(ProtocolError(.alreadyAuthenticated)))
         case .stats:
-            replyNow(server.stats(connections: connectionCount()))
+            let connections = connectionCount()
+            replyLater {
+                loop.makeFutureWithTask {
+                    guard case .stats(let fields) = server.stats(connections: connections) else { return server.stats(connections: connections) }
+                    return .stats(fields + ((try? await server.queueFields()) ?? []))
+                }
+            }
         case .end(let session):
-            inSessionOrder(session) { [server] in
-                server.sessions.end(SessionKey(gateway: gateway, session: session))
-                return loop.makeSucceededFuture(.ok(verb: "END", session: session, fields: []))
+            let gateway = self.gateway!
+            inSessionOrder(session) {
+                let key = SessionKey(gateway: gateway, session: session)
+                server.sessions.end(key)
+                server.ticketIndex.detach(key)
+                return loop.makeFutureWithTask {
+                    try await server.tickets.closeSession(gateway: gateway, session: session.value, now: ServerContext.millisecondsNow())
+                    return Reply.ok(verb: "END", session: session, fields: [])
+                }
             }
         case .feedback(let session, let value, let reference):
-            inSessionOrder(session) { [server] in server.feedback(gateway: gateway, session: session, value: value, reference: reference, on: loop) }
+            let gateway = self.gateway!
+            inSessionOrder(session) { server.feedback(gateway: gateway, session: session, value: value, reference: reference, on: loop) }
         case .set(let session, let attributes):
-            inSessionOrder(session) { [server] in server.setAttributes(gateway: gateway, session: session, attributes, on: loop) }
+            let gateway = self.gateway!
+            inSessionOrder(session) { server.setAttributes(gateway: gateway, session: session, attributes, on: loop) }
         case .ask(let session, let language, let text):
-            inSessionOrder(session) { [server] in server.ask(gateway: gateway, session: session, language: language, text: text, on: loop) }
+            let gateway = self.gateway!
+            inSessionOrder(session) { server.ask(gateway: gateway, session: session, language: language, text: text, on: loop) }
+        case .acknowledge(let event):
+            let gateway = self.gateway!
+            replyLater {
+                loop.makeFutureWithTask {
+                    try await server.tickets.acknowledge(gateway: gateway, event: event, now: ServerContext.millisecondsNow())
+                        ? Reply.ok(verb: "ACK", session: nil, fields: [ReplyField("event", "\(event)")])
+                        : server.errorReply(ProtocolError(.noSuchEvent, detail: "\(event)"))
+                }
+            }
+        case .next:
+            let lawyer = self.lawyer!
+            let configuration = server.configuration
+            let slot = reserveSlot()
+            inFlight += 1
+            loop.makeFutureWithTask {
+                try await server.tickets.claimNext(lawyer: lawyer, now: ServerContext.millisecondsNow(),
+                                                   lease: configuration.ticketLease.nanoseconds / 1_000_000,
+                                                   anyLanguageAfter: configuration.anyLanguageAfter.nanoseconds / 1_000_000)
+            }.assumeIsolated().whenComplete { [self] result in
+                inFlight -= 1
+                switch result {
+                case .success(let claim?):
+                    claims[claim.ticket.id] = claim.token
+                    fill(slot, server.ticketReply(claim))
+                case .success(nil):
+                    fill(slot, .none)
+                case .failure(let error):
+                    server.logger.error("claiming failed", metadata: ["error": "\(error)"])
+                    fill(slot, server.errorReply(ProtocolError(.internalError)))
+                }
+                processInbox()
+            }
+        case .reply(let ticket, let claim, let text):
+            let lawyer = self.lawyer!
+            claims[ticket] = nil
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.reply(ticket: ticket, token: claim, lawyer: lawyer.id, text: text, now: ServerContext.millisecondsNow())
+                }, reply: { event in
+                    server.gatewayChannels.notify(event.gateway)
+                    return .ok(verb: "REPLY", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("event", "\(event.id)")])
+                })
+            }
+        case .touch(let ticket, let claim):
+            let lease = server.configuration.ticketLease.nanoseconds / 1_000_000
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.touch(ticket: ticket, token: claim, now: ServerContext.millisecondsNow(), lease: lease)
+                }, reply: { until in .ok(verb: "TOUCH", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lease-until", "\(until)")]) })
+            }
+        case .release(let ticket, let claim):
+            claims[ticket] = nil
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.release(ticket: ticket, token: claim, now: ServerContext.millisecondsNow())
+                }, reply: { _ in .ok(verb: "RELEASE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
+            }
+        case .note(let ticket, let claim, let text):
+            let lawyer = self.lawyer!
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.note(ticket: ticket, token: claim, lawyer: lawyer.id, text: text, now: ServerContext.millisecondsNow())
+                }, reply: { _ in .ok(verb: "NOTE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
+            }
         }
+    }
+
+    /// Writes the gateway's unacknowledged events not yet written on this connection. Events are
+    /// not replies: they go out at once, between replies.
+    private func deliverEvents() {
+        guard let gateway, !closing else { return }
+        guard !fetchingEvents else {
+            eventsWaiting = true
+            return
+        }
+        fetchingEvents = true
+        eventsWaiting = false
+        let tickets = server.tickets, after = lastDeliveredEvent
+        context.eventLoop.makeFutureWithTask { try await tickets.pendingEvents(gateway: gateway, after: after) }
+            .assumeIsolated().whenComplete { [self] result in
+                fetchingEvents = false
+                if case .success(let events) = result {
+                    for event in events where event.id > lastDeliveredEvent {
+                        lastDeliveredEvent = event.id
+                        write(server.eventReply(event))
+                    }
+                    if events.count == 1000 { eventsWaiting = true }
+                }
+                if eventsWaiting { deliverEvents() }
+            }
     }
 
     /// Runs a session's commands one after another (a "2" must see the prompt it answers, a
@@ -251,10 +378,16 @@ final class ConnectionHandler: ChannelInboundHandler {
         inFlight += 1
         let checked = context.eventLoop.makePromise(of: String?.self)
         server.store.authenticateGateway(token: token) { checked.completeWith($0) }
-        checked.futureResult.assumeIsolated().whenComplete { [self] result in
+        let tickets = server.tickets
+        let role = checked.futureResult.flatMap { gateway -> EventLoopFuture<(String?, Lawyer?)> in
+            if let gateway { return checked.futureResult.eventLoop.makeSucceededFuture((gateway, nil)) }
+            return checked.futureResult.eventLoop.makeFutureWithTask { (nil, try await tickets.authenticateLawyer(token: token)) }
+        }
+        role.assumeIsolated().whenComplete { [self] result in
             inFlight -= 1
             awaitingAuthentication = false
-            if case .success(let id?) = result {
+            switch result {
+            case .success((let id?, _)):
                 server.authentication.succeeded(address)
                 gateway = id
                 limit.raiseAfterAuthentication()
@@ -264,7 +397,20 @@ final class ConnectionHandler: ChannelInboundHandler {
                 fill(slot, .ok(verb: "AUTH", session: nil, fields: [
                     ReplyField("gateway", id), ReplyField("max-line", "\(server.configuration.maximumLineBytes)"), ReplyField("protocol", "1"),
                 ]))
-            } else {
+                server.gatewayChannels.register(id, context.channel)
+                deliverEvents()
+            case .success((nil, let lawyer?)):
+                server.authentication.succeeded(address)
+                self.lawyer = lawyer
+                limit.raiseAfterAuthentication()
+                logger[metadataKey: "hotline.lawyer"] = "\(lawyer.id)"
+                logger.info("lawyer authenticated")
+                armTimeout(server.configuration.idleTimeout)
+                fill(slot, .ok(verb: "AUTH", session: nil, fields: [
+                    ReplyField("lawyer", lawyer.id), ReplyField("languages", lawyer.languages.joined(separator: ",")),
+                    ReplyField("max-line", "\(server.configuration.maximumLineBytes)"), ReplyField("protocol", "1"),
+                ]))
+            default:
                 lowerLineCapUnlessAuthenticating()
                 logger.notice("AUTH failed", metadata: ["hotline.address": "\(address)"])
                 fill(slot, server.errorReply(ProtocolError(.authenticationFailed)))
@@ -276,7 +422,7 @@ final class ConnectionHandler: ChannelInboundHandler {
     /// Before AUTH succeeds the line cap is the small one, except while an AUTH line the decoder
     /// has already cut is still waiting to run (it raised the cap for what follows it).
     private func lowerLineCapUnlessAuthenticating() {
-        guard gateway == nil, !awaitingAuthentication else { return }
+        guard gateway == nil, lawyer == nil, !awaitingAuthentication else { return }
         let authenticationQueued = inbox.contains { pending in
             guard case .line(let line) = pending.frame else { return false }
             return LineFrameDecoder.isAuthenticationLine(line)

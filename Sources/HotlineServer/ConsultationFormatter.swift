@@ -16,6 +16,12 @@ struct ConsultationOutcome: Sendable {
     var citations: [String]
     /// FAQ ids offered (CLARIFY).
     var choices: [String]
+    /// ESCALATED: why, and what the ticket needs (the best FAQ's topic, the bot's candidates).
+    var escalation: EscalationReason? = nil
+    var topic: String? = nil
+    var candidates: [String] = []
+    /// ESCALATED: the ticket's wire id once opened.
+    var ticket: String? = nil
 }
 
 /// Turns an engine result into the reply's kind, machine-readable fields and text (PROTOCOL.md,
@@ -66,7 +72,13 @@ enum ConsultationFormatter {
         }
         var text = renderer.render(result)
         if let prefix { text = prefix + "\n" + text }
-        return ConsultationOutcome(kind: kind, language: language, fields: fields, text: text, faq: faq,
-                                   confidence: result.confidence, citations: citations, choices: choices)
+        var outcome = ConsultationOutcome(kind: kind, language: language, fields: fields, text: text, faq: faq,
+                                          confidence: result.confidence, citations: citations, choices: choices)
+        if kind == .escalated {
+            outcome.escalation = result.escalation ?? .lowConfidence
+            outcome.topic = result.faqMatches.first?.faq.topic
+            outcome.candidates = result.faqMatches.prefix(3).map(\.faq.id)
+        }
+        return outcome
     }
 }

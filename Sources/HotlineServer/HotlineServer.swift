@@ -2,6 +2,7 @@ import Dispatch
 import HotlineAnswering
 import HotlineProtocol
 import HotlineStore
+import HotlineTickets
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -24,8 +25,13 @@ public final class HotlineServer: Service, Sendable {
     private let listening: EventLoopPromise<Int>
     private let metricsListening: EventLoopPromise<Int?>
 
-    public init(configuration: ServerConfiguration, knowledge: KnowledgeService, store: ServiceStore, operatorCatalog: LocaleCatalog,
-                logger: Logger, group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+    public let tickets: TicketStore
+
+    /// `ticketIndex` must have been loaded from `tickets` (``TicketIndex/load(from:)``).
+    public init(configuration: ServerConfiguration, knowledge: KnowledgeService, store: ServiceStore, tickets: TicketStore,
+                ticketIndex: TicketIndex, operatorCatalog: LocaleCatalog, logger: Logger,
+                group: EventLoopGroup = MultiThreadedEventLoopGroup.singleton) {
+        self.tickets = tickets
         self.configuration = configuration
         self.knowledge = knowledge
         self.store = store
@@ -37,7 +43,7 @@ public final class HotlineServer: Service, Sendable {
             configuration: configuration, knowledge: knowledge, sessions: SessionRegistry(expiry: configuration.sessionIdleExpiry),
             store: store, metrics: metrics, logger: logger,
             authentication: AuthenticationLimiter(allowed: configuration.authenticationFailuresAllowed, window: configuration.authenticationFailureWindow),
-            startedAt: .now(), operatorCatalog: operatorCatalog)
+            startedAt: .now(), tickets: tickets, ticketIndex: ticketIndex, gatewayChannels: GatewayChannels(), operatorCatalog: operatorCatalog)
         listening = group.next().makePromise(of: Int.self)
         metricsListening = group.next().makePromise(of: Int?.self)
     }
@@ -90,9 +96,18 @@ public final class HotlineServer: Service, Sendable {
             DispatchQueue.global(qos: .utility).async { sessions.expire(now: .now()) }
         }
 
+        // Expired leases return their tickets to the queue (and bury the ones that keep expiring).
+        let tickets = self.tickets
+        let buryAfter = configuration.buryAfterExpiries
+        let sweeperLoop = group.next()
+        let leaseSweeper = sweeperLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(1), delay: .seconds(1)) { _ in
+            sweeperLoop.makeFutureWithTask { _ = try? await tickets.expireLeases(now: ServerContext.millisecondsNow(), buryAfter: buryAfter) }
+        }
+
         try? await gracefulShutdown()
 
         sweeper.cancel()
+        leaseSweeper.cancel()
         await drain(serverChannel)
         try? await metricsChannel?.close()
     }

@@ -47,6 +47,17 @@ public struct ServerConfiguration: Sendable {
     public var metricsPort: Int?
     /// The public legal service hotline callers are told to ring.
     public var hotlinePhone = "12348"
+    /// How long a lawyer's claim on a ticket lasts without `TOUCH`.
+    public var ticketLease: TimeAmount = .minutes(15)
+    /// First-response promise for escalated questions, and for urgent ones, in minutes.
+    public var ticketResponseMinutes = 30
+    public var urgentResponseMinutes = 10
+    /// After waiting this long, a ticket may be taken by any lawyer (its language is marked).
+    public var anyLanguageAfter: TimeAmount = .minutes(10)
+    /// A ticket whose lease expired this many times is buried for a supervisor.
+    public var buryAfterExpiries = 3
+    /// Tickets this close to their deadline count as at risk in `STATS`.
+    public var atRiskMargin: TimeAmount = .minutes(10)
 
     public init() {}
 }

@@ -4,6 +4,7 @@ import HotlineKnowledge
 import HotlineProtocol
 import HotlineStore
 import HotlineText
+import HotlineTickets
 import Logging
 import NIOConcurrencyHelpers
 import NIOCore
@@ -58,6 +59,9 @@ struct ServerContext: Sendable {
     let logger: Logger
     let authentication: AuthenticationLimiter
     let startedAt: NIODeadline
+    let tickets: TicketStore
+    let ticketIndex: TicketIndex
+    let gatewayChannels: GatewayChannels
 
     var catalog: LocaleCatalog { knowledge.catalog }
 
@@ -82,18 +86,48 @@ struct ServerContext: Sendable {
         let key = SessionKey(gateway: gateway, session: session)
         let plan = sessions.withSession(key, now: started) { $0.plan(message: text, language: requested.language, now: started) }
         let stored = eventLoop.makePromise(of: (ConsultationOutcome, Int64).self)
-        // Answer on an answering thread and queue the transcript line from there; the store's
-        // thread fulfils `stored` after COMMIT; the reply is built back on the loop.
-        let answered = knowledge.run(on: eventLoop) { [self] generation, worker -> Void in
-            let (outcome, version, choiceOf) = try consult(plan: plan, text: text, generation: generation, worker: worker)
-            let record = ConsultationRecord(
+        let record = { @Sendable (outcome: ConsultationOutcome, version: String, choiceOf: Int64?) in
+            store.record(ConsultationRecord(
                 gateway: gateway, session: session.value, askedAt: Int64(Date().timeIntervalSince1970 * 1000),
                 language: outcome.language.tag, question: text, kind: outcome.kind.rawValue, faq: outcome.faq,
                 confidence: outcome.confidence, citations: outcome.citations.isEmpty ? nil : outcome.citations.joined(separator: ","),
                 knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
-            store.record(record) { result in stored.completeWith(result.map { (outcome, $0) }) }
+            ) { result in stored.completeWith(result.map { (outcome, $0) }) }
         }
-        answered.whenFailure { stored.fail($0) }
+        if let ticket = ticketIndex.ticket(for: key) {
+            // While the session's ticket is open, the caller's messages join it.
+            joinTicket(ticket, key: key, text: text, on: eventLoop).whenComplete { [knowledge] result in
+                switch result {
+                case .success(let outcome): record(outcome, knowledge.generation.version, nil)
+                case .failure(let error): stored.fail(error)
+                }
+            }
+        } else {
+            // Answer on an answering thread and queue the transcript line from there; the store's
+            // thread fulfils `stored` after COMMIT. An escalation first opens its ticket (durable
+            // before the caller hears its number), back on the loop.
+            let answered = knowledge.run(on: eventLoop) { [self] generation, worker -> (ConsultationOutcome, String, Int64?)? in
+                let (outcome, version, choiceOf) = try consult(plan: plan, text: text, generation: generation, worker: worker)
+                if outcome.kind == .escalated { return (outcome, version, choiceOf) }
+                record(outcome, version, choiceOf)
+                return nil
+            }
+            answered.whenComplete { [self] result in
+                switch result {
+                case .failure(let error):
+                    stored.fail(error)
+                case .success(nil):
+                    break
+                case .success(let (outcome, version, choiceOf)?):
+                    openTicket(outcome, key: key, question: text, on: eventLoop).whenComplete { opened in
+                        switch opened {
+                        case .success(let escalated): record(escalated, version, choiceOf)
+                        case .failure(let error): stored.fail(error)
+                        }
+                    }
+                }
+            }
+        }
         return stored.futureResult.map { [self] (outcome: ConsultationOutcome, reference: Int64) -> Reply in
             sessions.withSession(key, now: NIODeadline.now()) {
                 $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices)
@@ -103,7 +137,7 @@ struct ServerContext: Sendable {
             logger.debug("answered", metadata: [
                 "hotline.session": "\(session)", "hotline.kind": "\(outcome.kind.rawValue)", "hotline.question": "\(Redaction.redact(text))",
             ])
-            return .consultation(ConsultationReply(kind: outcome.kind, session: session, ticket: outcome.kind == .escalated ? "none" : nil,
+            return .consultation(ConsultationReply(kind: outcome.kind, session: session, ticket: outcome.kind == .escalated ? (outcome.ticket ?? "none") : nil,
                                                    fields: [ReplyField("ref", "\(reference)")] + outcome.fields, text: outcome.text))
         }.recover { [self] error in
             logger.error("answering or storing failed", metadata: ["hotline.session": "\(session)", "error": "\(error)"])

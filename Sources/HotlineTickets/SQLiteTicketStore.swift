@@ -139,6 +139,13 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in try SQLiteTicketStore.load(db, id) }
     }
 
+    public func attachedSessions() async throws -> [(gateway: String, session: String, ticket: Int64)] {
+        try await transaction { db in
+            try db.rows("SELECT gateway, session, MAX(id) FROM tickets WHERE status IN ('open', 'claimed', 'answered') GROUP BY gateway, session")
+                .map { ($0[0] ?? "", $0[1] ?? "", Int64($0[2] ?? "0") ?? 0) }
+        }
+    }
+
     public func attachedTicket(gateway: String, session: String) async throws -> Ticket? {
         try await transaction { db in
             guard let id = try db.rows("""

@@ -11,6 +11,8 @@ public protocol TicketStore: Sendable {
     func setLawyerDisabled(_ id: String, _ disabled: Bool) async throws -> Bool
     func authenticateLawyer(token: String) async throws -> Lawyer?
 
+    /// Every (gateway, session, ticket) whose ticket is open, claimed or answered.
+    func attachedSessions() async throws -> [(gateway: String, session: String, ticket: Int64)]
     /// The ticket a session's messages join: open, claimed or answered (not buried or closed).
     func attachedTicket(gateway: String, session: String) async throws -> Ticket?
     func open(_ ticket: NewTicket, now: Int64) async throws -> Ticket

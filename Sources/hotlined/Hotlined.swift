@@ -6,6 +6,7 @@ import HotlineKnowledge
 import HotlineServer
 import HotlineStore
 import HotlineText
+import HotlineTickets
 import Logging
 import NIOPosix
 import ServiceLifecycle
@@ -83,9 +84,12 @@ struct Hotlined: AsyncParsableCommand {
         let store = try ServiceStore(directory: serverConfiguration.dataDirectory)
         try provisionGateway(store: store, configuration: serverConfiguration, catalog: operatorCatalog)
 
+        let tickets = try SQLiteTicketStore(directory: serverConfiguration.dataDirectory)
+        let ticketIndex = TicketIndex()
+        try await ticketIndex.load(from: tickets)
         let eventLoops = MultiThreadedEventLoopGroup(numberOfThreads: serverConfiguration.eventLoopThreads)
-        let server = HotlineServer(configuration: serverConfiguration, knowledge: knowledge, store: store,
-                                   operatorCatalog: operatorCatalog, logger: logger, group: eventLoops)
+        let server = HotlineServer(configuration: serverConfiguration, knowledge: knowledge, store: store, tickets: tickets,
+                                   ticketIndex: ticketIndex, operatorCatalog: operatorCatalog, logger: logger, group: eventLoops)
         // SIGHUP reloads the knowledge base (checked first; a bad file is refused).
         signal(SIGHUP, SIG_IGN)
         let hangup = DispatchSource.makeSignalSource(signal: SIGHUP, queue: .global())

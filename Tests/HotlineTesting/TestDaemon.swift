@@ -4,6 +4,7 @@ import HotlineClient
 import HotlineKnowledge
 import HotlineServer
 import HotlineStore
+import HotlineTickets
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -39,6 +40,12 @@ public let operatorCatalog: LocaleCatalog = try! LocaleCatalog.load(directory: r
 /// gateway `test` whose token is ``gatewayToken``.
 public final class TestDaemon: Sendable {
     public static let gatewayToken = "test-gateway-token-0123456789"
+    /// Lawyers every test daemon knows: Li (Chinese, labour and family), Smith (English, any
+    /// topic) and eight more Chinese-speaking lawyers for races (`lawyer-token-N`).
+    public static let lawyers: [(Lawyer, String)] = [
+        (Lawyer(id: "li", languages: ["zh-Hans", "zh-Hant"], specialties: [], supervisor: false), "lawyer-token-li-0123456789"),
+        (Lawyer(id: "smith", languages: ["en"], specialties: [], supervisor: false), "lawyer-token-smith-0123456789"),
+    ] + (0..<8).map { (Lawyer(id: "l\($0)", languages: ["zh-Hans", "en"], specialties: [], supervisor: false), "lawyer-token-\($0)-0123456789") }
 
     public let server: HotlineServer
     public let port: Int
@@ -61,7 +68,12 @@ public final class TestDaemon: Sendable {
                                              hotlinePhone: configuration.hotlinePhone, threads: configuration.answeringThreads)
         var logger = Logger(label: "hotlined-test")
         logger.logLevel = .critical
-        let server = HotlineServer(configuration: configuration, knowledge: knowledge, store: store, operatorCatalog: operatorCatalog, logger: logger)
+        let tickets = try SQLiteTicketStore(directory: configuration.dataDirectory)
+        for lawyer in TestDaemon.lawyers { try await tickets.addLawyer(lawyer.0, token: lawyer.1) }
+        let ticketIndex = TicketIndex()
+        try await ticketIndex.load(from: tickets)
+        let server = HotlineServer(configuration: configuration, knowledge: knowledge, store: store, tickets: tickets,
+                                   ticketIndex: ticketIndex, operatorCatalog: operatorCatalog, logger: logger)
         let group = ServiceGroup(services: [server], gracefulShutdownSignals: [], logger: logger)
         let running = Task { try await group.run() }
         let port = try await server.listeningPort()
@@ -86,6 +98,15 @@ public final class TestDaemon: Sendable {
         try await client.send("AUTH \(TestDaemon.gatewayToken)")
         let reply = try await client.readLine()
         guard reply.hasPrefix("OK AUTH") else { throw TestDaemonError("AUTH failed: \(reply)") }
+        return client
+    }
+
+    /// A connection authenticated as a lawyer, by token.
+    public func lawyer(_ token: String) async throws -> LineClient {
+        let client = try await connect()
+        try await client.send("AUTH \(token)")
+        let reply = try await client.readLine()
+        guard reply.hasPrefix("OK AUTH lawyer=") else { throw TestDaemonError("lawyer AUTH failed: \(reply)") }
         return client
     }
 
