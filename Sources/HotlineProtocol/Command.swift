@@ -85,6 +85,13 @@ public enum Command: Hashable, Sendable {
     case release(ticket: Int64, claim: String)
     /// Lawyer: an internal note on the ticket, never shown to callers.
     case note(ticket: Int64, claim: String, text: String)
+    /// Lawyer: give the ticket back to the queue for lawyers of another language.
+    case transfer(ticket: Int64, claim: String, language: String)
+    /// Supervisor: take a ticket out of the queue, or put a buried one back.
+    case bury(ticket: Int64)
+    case kick(ticket: Int64)
+    /// Gateway: a caller's complaint about the service; it becomes a ticket for supervisors.
+    case complain(session: SessionID, text: String)
 
     /// The verb, for metrics and logs.
     public var verb: String {
@@ -103,6 +110,10 @@ public enum Command: Hashable, Sendable {
         case .touch: "TOUCH"
         case .release: "RELEASE"
         case .note: "NOTE"
+        case .transfer: "TRANSFER"
+        case .bury: "BURY"
+        case .kick: "KICK"
+        case .complain: "COMPLAIN"
         }
     }
 
@@ -117,7 +128,7 @@ public enum Command: Hashable, Sendable {
     /// Commands only a gateway connection may send.
     public var isGatewayCommand: Bool {
         switch self {
-        case .ask, .feedback, .set, .end, .acknowledge: true
+        case .ask, .feedback, .set, .end, .acknowledge, .complain: true
         default: false
         }
     }
@@ -125,7 +136,7 @@ public enum Command: Hashable, Sendable {
     /// Commands only a lawyer connection may send.
     public var isLawyerCommand: Bool {
         switch self {
-        case .next, .reply, .touch, .release, .note: true
+        case .next, .reply, .touch, .release, .note, .transfer, .bury, .kick: true
         default: false
         }
     }
@@ -133,7 +144,7 @@ public enum Command: Hashable, Sendable {
     /// The session a command is about, if any.
     public var session: SessionID? {
         switch self {
-        case .ask(let session, _, _), .feedback(let session, _, _), .set(let session, _), .end(let session): session
+        case .ask(let session, _, _), .feedback(let session, _, _), .set(let session, _), .end(let session), .complain(let session, _): session
         default: nil
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineText
 
 /// Turns one received line (without its line end) into a typed ``Command``.
 ///
@@ -55,6 +56,26 @@ public enum CommandParser {
                 return .failure(ProtocolError(.badArguments, detail: "\(verbText.uppercased()) <ticket-id> <claim-token>"))
             }
             return .success(verbText.uppercased() == "TOUCH" ? .touch(ticket: ticket, claim: String(words[1])) : .release(ticket: ticket, claim: String(words[1])))
+        case "TRANSFER":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 3, let ticket = ticketNumber(words[0]), let language = Language(tag: String(words[2])) else {
+                return .failure(ProtocolError(.badArguments, detail: "TRANSFER <ticket-id> <claim-token> <lang-tag>"))
+            }
+            return .success(.transfer(ticket: ticket, claim: String(words[1]), language: language.tag))
+        case "BURY", "KICK":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 1, let ticket = ticketNumber(words[0]) else {
+                return .failure(ProtocolError(.badArguments, detail: "\(verbText.uppercased()) <ticket-id>"))
+            }
+            return .success(verbText.uppercased() == "BURY" ? .bury(ticket: ticket) : .kick(ticket: ticket))
+        case "COMPLAIN":
+            let (sessionText, text) = splitWord(rest)
+            guard let id = SessionID(sessionText) else {
+                return .failure(sessionText.isEmpty ? ProtocolError(.badArguments, detail: "COMPLAIN <session-id> <text>") : ProtocolError(.badSessionID))
+            }
+            let body = Escaping.unescapeText(text).trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !body.isEmpty else { return .failure(ProtocolError(.badArguments, session: id, detail: "COMPLAIN <session-id> <text>")) }
+            return .success(.complain(session: id, text: body))
         case "":
             return .failure(ProtocolError(.unknownCommand, detail: "empty line"))
         default:

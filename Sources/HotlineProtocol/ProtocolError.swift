@@ -29,6 +29,8 @@ public struct ProtocolError: Error, Hashable, Sendable {
         case notAllowed = "NOT_ALLOWED"
         /// The claim token is unknown, spent, expired or someone else's.
         case staleClaim = "STALE_CLAIM"
+        /// BURY or KICK of a ticket that is not in a state it applies to.
+        case noSuchTicket = "NO_SUCH_TICKET"
         /// ACK of an event this gateway does not have.
         case noSuchEvent = "NO_SUCH_EVENT"
         /// The daemon failed to handle the command; nothing about the caller was lost.

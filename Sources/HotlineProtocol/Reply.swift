@@ -17,6 +17,8 @@ public enum ConsultationKind: String, Hashable, Sendable, CaseIterable {
     case clarify = "CLARIFY"
     case escalated = "ESCALATED"
     case outOfScope = "OUT_OF_SCOPE"
+    /// The caller's rating of a lawyer's reply was recorded.
+    case rated = "RATED"
 }
 
 /// The reply to `ASK`: the kind, the session, machine-readable fields, and the text in the

@@ -272,7 +272,8 @@ final class ConnectionHandler: ChannelInboundHandler {
             loop.makeFutureWithTask {
                 try await server.tickets.claimNext(lawyer: lawyer, now: ServerContext.millisecondsNow(),
                                                    lease: configuration.ticketLease.nanoseconds / 1_000_000,
-                                                   anyLanguageAfter: configuration.anyLanguageAfter.nanoseconds / 1_000_000)
+                                                   anyLanguageAfter: configuration.anyLanguageAfter.nanoseconds / 1_000_000,
+                                                   atRiskMargin: configuration.atRiskMargin.nanoseconds / 1_000_000)
             }.assumeIsolated().whenComplete { [self] result in
                 inFlight -= 1
                 switch result {
@@ -294,6 +295,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.reply(ticket: ticket, token: claim, lawyer: lawyer.id, text: text, now: ServerContext.millisecondsNow())
                 }, reply: { event in
+                    server.openRating(event)
                     server.gatewayChannels.notify(event.gateway)
                     return .ok(verb: "REPLY", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("event", "\(event.id)")])
                 })
@@ -312,6 +314,31 @@ final class ConnectionHandler: ChannelInboundHandler {
                     try await server.tickets.release(ticket: ticket, token: claim, now: ServerContext.millisecondsNow())
                 }, reply: { _ in .ok(verb: "RELEASE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
             }
+        case .transfer(let ticket, let claim, let language):
+            claims[ticket] = nil
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.transfer(ticket: ticket, token: claim, language: language, now: ServerContext.millisecondsNow())
+                }, reply: { _ in .ok(verb: "TRANSFER", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lang", language)]) })
+            }
+        case .bury(let ticket), .kick(let ticket):
+            guard lawyer?.supervisor == true else {
+                replyNow(server.errorReply(ProtocolError(.notAllowed, detail: "supervisors only")))
+                return
+            }
+            let bury: Bool
+            if case .bury = command { bury = true } else { bury = false }
+            replyLater {
+                loop.makeFutureWithTask {
+                    let now = ServerContext.millisecondsNow()
+                    let done = bury ? try await server.tickets.bury(ticket: ticket, now: now) : try await server.tickets.kick(ticket: ticket, now: now)
+                    return done ? Reply.ok(verb: bury ? "BURY" : "KICK", session: nil, fields: [ReplyField("ticket", "T\(ticket)")])
+                        : server.errorReply(ProtocolError(.noSuchTicket, detail: "T\(ticket)"))
+                }
+            }
+        case .complain(let session, let text):
+            let gateway = self.gateway!
+            inSessionOrder(session) { server.complain(gateway: gateway, session: session, text: text, language: nil, on: loop) }
         case .note(let ticket, let claim, let text):
             let lawyer = self.lawyer!
             replyLater {
@@ -388,7 +415,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             awaitingAuthentication = false
             switch result {
             case .success((let id?, _)):
-                server.authentication.succeeded(address)
+                server.authentication.finishAttempt(address, succeeded: true, now: .now())
                 gateway = id
                 limit.raiseAfterAuthentication()
                 logger[metadataKey: "hotline.gateway"] = "\(id)"
@@ -400,7 +427,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                 server.gatewayChannels.register(id, context.channel)
                 deliverEvents()
             case .success((nil, let lawyer?)):
-                server.authentication.succeeded(address)
+                server.authentication.finishAttempt(address, succeeded: true, now: .now())
                 self.lawyer = lawyer
                 limit.raiseAfterAuthentication()
                 logger[metadataKey: "hotline.lawyer"] = "\(lawyer.id)"
@@ -411,6 +438,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                     ReplyField("max-line", "\(server.configuration.maximumLineBytes)"), ReplyField("protocol", "1"),
                 ]))
             default:
+                server.authentication.finishAttempt(address, succeeded: false, now: .now())
                 lowerLineCapUnlessAuthenticating()
                 logger.notice("AUTH failed", metadata: ["hotline.address": "\(address)"])
                 fill(slot, server.errorReply(ProtocolError(.authenticationFailed)))

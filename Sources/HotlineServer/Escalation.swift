@@ -99,6 +99,29 @@ extension ServerContext {
         }
     }
 
+    /// A caller's complaint about the service: a ticket only supervisors take; it does not hold
+    /// the session (the caller may go on asking).
+    func complain(gateway: String, session: SessionID, text: String, language: Language?, on eventLoop: EventLoop) -> EventLoopFuture<Reply> {
+        let now = ServerContext.millisecondsNow()
+        let language = language ?? sessions.peek(SessionKey(gateway: gateway, session: session), now: .now())?.language ?? .simplifiedChinese
+        let new = NewTicket(gateway: gateway, session: session.value, language: language.tag, topic: "complaint", priority: .normal,
+                            reason: "complaint", question: text, candidates: [],
+                            deadline: now + Int64(configuration.ticketResponseMinutes) * 60_000)
+        let tickets = self.tickets
+        return eventLoop.makeFutureWithTask { try await tickets.open(new, now: now) }
+            .map { Reply.ok(verb: "COMPLAIN", session: session, fields: [ReplyField("ticket", $0.wireID)]) }
+            .recover { [self] _ in errorReply(ProtocolError(.internalError, session: session)) }
+    }
+
+    /// After a lawyer's reply the caller's next bare 1–5 rates it.
+    func openRating(_ event: GatewayEvent) {
+        guard let session = SessionID(event.session) else { return }
+        let language = Language(tag: event.language) ?? .english
+        sessions.withSession(SessionKey(gateway: event.gateway, session: session), now: .now()) {
+            $0.openRating = (event.ticket, language)
+        }
+    }
+
     func ticketText(urgent: Bool, key: String, ticket: String, minutes: Int, language: Language) -> String {
         var lines: [String] = []
         if urgent { lines.append(catalog.text("escalate.urgent", language, ["phone": configuration.hotlinePhone])) }
@@ -113,6 +136,7 @@ extension ServerContext {
         let language = Language(tag: event.language) ?? .english
         let ticket = "T\(event.ticket)"
         let text = catalog.text("ticket.reply", language, ["ticket": ticket]) + "\n" + event.text + "\n\n"
+            + catalog.text("rating.question", language) + "\n\n"
             + catalog.text("notice.not-legal-advice", language, ["phone": configuration.hotlinePhone])
         return .event(id: event.id, kind: event.kind, session: event.session, ticket: ticket, fields: [ReplyField("lang", language.tag)], text: text)
     }

@@ -9,42 +9,55 @@ import Logging
 import NIOConcurrencyHelpers
 import NIOCore
 
-/// Limits failed AUTH attempts per client address within a window.
+/// Limits AUTH attempts per client address: at most `allowed` failures within a window, and a
+/// bounded number of checks in flight at once (so parallel connections cannot guess far beyond
+/// the limit before their failures are counted, while an office of lawyers behind one address can
+/// still log in together).
 final class AuthenticationLimiter: Sendable {
-    private let failures = NIOLockedValueBox([String: (count: Int, since: NIODeadline)]())
+    private struct Entry {
+        var failures = 0
+        var inFlight = 0
+        var since: NIODeadline
+    }
+
+    private let entries = NIOLockedValueBox([String: Entry]())
+    private let lastPruneSize = NIOLockedValueBox(1024)
     let allowed: Int
     let window: TimeAmount
+    var maximumInFlight: Int { max(16, allowed * 4) }
 
     init(allowed: Int, window: TimeAmount) {
         self.allowed = allowed
         self.window = window
     }
 
-    /// Counts an attempt from `address`; `false` when the address has used up its attempts.
+    /// Counts an attempt from `address` as in flight; `false` when the address is blocked.
     func beginAttempt(_ address: String, now: NIODeadline) -> Bool {
-        failures.withLockedValue { table in
-            if let entry = table[address], entry.since + window >= now {
-                guard entry.count < allowed else { return false }
-                table[address] = (entry.count + 1, entry.since)
-            } else {
-                table[address] = (1, now)
-            }
+        entries.withLockedValue { table in
+            var entry = table[address] ?? Entry(since: now)
+            if entry.since + window < now { entry.failures = 0; entry.since = now }
+            guard entry.failures < allowed, entry.inFlight < maximumInFlight else { return false }
+            entry.inFlight += 1
+            table[address] = entry
             if table.count > 4 * lastPruneSize.withLockedValue({ $0 }) {
-                table = table.filter { $0.value.since + window >= now }
+                table = table.filter { $0.value.inFlight > 0 || $0.value.since + window >= now }
                 lastPruneSize.withLockedValue { $0 = max(1024, table.count) }
             }
             return true
         }
     }
 
-    /// A successful attempt does not count against the address.
-    func succeeded(_ address: String) {
-        failures.withLockedValue { table in
-            if let entry = table[address] { table[address] = entry.count <= 1 ? nil : (entry.count - 1, entry.since) }
+    func finishAttempt(_ address: String, succeeded: Bool, now: NIODeadline) {
+        entries.withLockedValue { table in
+            guard var entry = table[address] else { return }
+            entry.inFlight = max(0, entry.inFlight - 1)
+            if !succeeded {
+                if entry.since + window < now { entry.failures = 0; entry.since = now }
+                entry.failures += 1
+            }
+            table[address] = entry
         }
     }
-
-    private let lastPruneSize = NIOLockedValueBox(1024)
 }
 
 /// What every connection shares: configuration, the knowledge base, sessions, the store,
@@ -94,7 +107,22 @@ struct ServerContext: Sendable {
                 knowledgeBaseVersion: version, latencyMicroseconds: (NIODeadline.now() - started).nanoseconds / 1000, choiceOf: choiceOf)
             ) { result in stored.completeWith(result.map { (outcome, $0) }) }
         }
-        if let ticket = ticketIndex.ticket(for: key) {
+        if case .rate(let ticket, let score, let language) = plan {
+            let tickets = self.tickets
+            eventLoop.makeFutureWithTask { try await tickets.rate(ticket: ticket, score: score, now: ServerContext.millisecondsNow()) }
+                .whenComplete { [self, knowledge] result in
+                    switch result {
+                    case .success:
+                        let text = catalog.text("rating.thanks", language)
+                        let outcome = ConsultationOutcome(kind: .rated, language: language,
+                                                          fields: [ReplyField("lang", language.tag), ReplyField("ticket", "T\(ticket)"), ReplyField("rating", "\(score)")],
+                                                          text: text, faq: nil, confidence: 0, citations: [], choices: [])
+                        record(outcome, knowledge.generation.version, nil)
+                    case .failure(let error):
+                        stored.fail(error)
+                    }
+                }
+        } else if let ticket = ticketIndex.ticket(for: key) {
             // While the session's ticket is open, the caller's messages join it.
             joinTicket(ticket, key: key, text: text, on: eventLoop).whenComplete { [knowledge] result in
                 switch result {
@@ -161,6 +189,8 @@ struct ServerContext: Sendable {
             return reprompt(prompt, generation, worker)
         case .repeatPrompt(let prompt):
             return reprompt(prompt, generation, worker)
+        case .rate:
+            preconditionFailure("ratings are handled before answering")
         }
     }
 

@@ -36,6 +36,8 @@ public enum MessagePlan: Sendable, Equatable {
     case pick(prompt: OpenPrompt, index: Int)
     /// A number that is no choice of the open prompt: show the prompt again.
     case repeatPrompt(OpenPrompt)
+    /// The caller rated a lawyer's reply (1–5).
+    case rate(ticket: Int64, score: Int, language: Language)
 }
 
 /// One session's state as a value: a message in, a plan out; an outcome in, a new state.
@@ -43,6 +45,8 @@ public enum MessagePlan: Sendable, Equatable {
 public struct SessionState: Sendable {
     public var language: Language?
     public var openPrompt: OpenPrompt?
+    /// After a lawyer's reply: the ticket whose reply the caller's next bare 1–5 rates.
+    public var openRating: (ticket: Int64, language: Language)?
     /// The latest answers' consultation ids (newest last), which FEEDBACK may rate.
     public var answers: [Int64] = []
     public var messages = 0
@@ -55,6 +59,13 @@ public struct SessionState: Sendable {
     public mutating func plan(message: String, language: Language?, now: NIODeadline) -> MessagePlan {
         lastActive = now
         messages += 1
+        if let rating = openRating {
+            // The rating question is answered, or passed over, by the very next message.
+            openRating = nil
+            if let score = SessionState.bareNumber(message), (1...5).contains(score) {
+                return .rate(ticket: rating.ticket, score: score, language: rating.language)
+            }
+        }
         if let prompt = openPrompt, let number = SessionState.bareNumber(message) {
             if (1...prompt.choices.count).contains(number) { return .pick(prompt: prompt, index: number - 1) }
             return .repeatPrompt(prompt)

@@ -14,7 +14,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     private let connection: SQLiteConnection
     private let queue = DispatchQueue(label: "hotline.tickets")
 
-    static let schemaVersion = 1
+    /// 2 added `ratings`; every migration step is idempotent (CREATE … IF NOT EXISTS).
+    static let schemaVersion = 2
 
     public init(directory: String) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -50,6 +51,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, session TEXT NOT NULL, kind TEXT NOT NULL,
                 ticket INTEGER NOT NULL, language TEXT NOT NULL, text TEXT NOT NULL, created_at INTEGER NOT NULL, acked_at INTEGER);
             CREATE INDEX IF NOT EXISTS events_pending ON events(gateway, id) WHERE acked_at IS NULL;
+            CREATE TABLE IF NOT EXISTS ratings(
+                ticket INTEGER NOT NULL REFERENCES tickets(id), lawyer TEXT, score INTEGER NOT NULL, at INTEGER NOT NULL);
             PRAGMA user_version = \(schemaVersion);
             """)
         }
@@ -182,7 +185,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         }
     }
 
-    public func claimNext(lawyer: Lawyer, now: Int64, lease: Int64, anyLanguageAfter: Int64) async throws -> Claim? {
+    public func claimNext(lawyer: Lawyer, now: Int64, lease: Int64, anyLanguageAfter: Int64, atRiskMargin: Int64) async throws -> Claim? {
         let token = SQLiteTicketStore.randomClaimToken()
         return try await transaction { db in
             let languages = "," + lawyer.languages.joined(separator: ",") + ","
@@ -192,11 +195,13 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 WHERE id = (
                     SELECT id FROM tickets
                     WHERE status = 'open'
+                      AND (reason <> 'complaint' OR ?9)
                       AND (instr(?5, ',' || language || ',') > 0 OR queued_at <= ?3 - ?7)
                       AND (?6 = ',,' OR topic IS NULL OR instr(?6, ',' || topic || ',') > 0 OR queued_at <= ?3 - ?7)
-                    ORDER BY priority DESC, queued_at, id LIMIT 1)
+                    ORDER BY priority + (first_response_at IS NULL AND deadline_at <= ?3 + ?8) DESC, queued_at, id LIMIT 1)
                 RETURNING id, lease_until
-                """, [.text(token), .text(lawyer.id), .integer(now), .integer(lease), .text(languages), .text(specialties), .integer(anyLanguageAfter)])
+                """, [.text(token), .text(lawyer.id), .integer(now), .integer(lease), .text(languages), .text(specialties),
+                      .integer(anyLanguageAfter), .integer(atRiskMargin), .integer(lawyer.supervisor ? 1 : 0)])
                 .first
             guard let row, let id = Int64(row[0] ?? ""), let until = Int64(row[1] ?? "") else { return nil }
             return Claim(ticket: try SQLiteTicketStore.load(db, id)!, token: token, leaseUntil: until)
@@ -276,6 +281,51 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             try db.prepare("UPDATE tickets SET status = 'closed' WHERE gateway = ? AND session = ? AND status IN ('open', 'answered')")
                 .run([.text(gateway), .text(session)])
+        }
+    }
+
+    public func rate(ticket: Int64, score: Int, now: Int64) async throws {
+        try await transaction { db in
+            // The rating goes to the lawyer who replied last.
+            let lawyer = try db.rows("SELECT author FROM ticket_messages WHERE ticket = ? AND author LIKE 'lawyer:%' ORDER BY id DESC LIMIT 1",
+                                     [.integer(ticket)]).first?.first??.dropFirst(7)
+            try db.prepare("INSERT INTO ratings(ticket, lawyer, score, at) VALUES(?, ?, ?, ?)")
+                .run([.integer(ticket), lawyer.map { .text(String($0)) } ?? .null, .integer(Int64(score)), .integer(now)])
+        }
+    }
+
+    public func bury(ticket: Int64, now: Int64) async throws -> Bool {
+        try await transaction { db in
+            try db.prepare("""
+            UPDATE tickets SET status = 'buried', claim_token = NULL, claimed_by = NULL, lease_until = NULL
+            WHERE id = ? AND status IN ('open', 'claimed')
+            """).run([.integer(ticket)])
+            return try db.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
+    public func kick(ticket: Int64, now: Int64) async throws -> Bool {
+        try await transaction { db in
+            try db.prepare("UPDATE tickets SET status = 'open', expiries = 0, queued_at = ? WHERE id = ? AND status = 'buried'")
+                .run([.integer(now), .integer(ticket)])
+            return try db.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
+    public func transfer(ticket: Int64, token: String, language: String, now: Int64) async throws {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("""
+            UPDATE tickets SET status = 'open', language = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?
+            """).run([.text(language), .integer(ticket)])
+        }
+    }
+
+    /// Ratings per lawyer: (lawyer, count, mean score).
+    public func ratingsByLawyer() async throws -> [(lawyer: String, count: Int, mean: Double)] {
+        try await transaction { db in
+            try db.rows("SELECT lawyer, count(*), avg(score) FROM ratings WHERE lawyer IS NOT NULL GROUP BY lawyer ORDER BY lawyer")
+                .map { ($0[0] ?? "", Int($0[1] ?? "0") ?? 0, Double($0[2] ?? "0") ?? 0) }
         }
     }
 

@@ -20,7 +20,9 @@ public protocol TicketStore: Sendable {
     func addCallerMessage(ticket: Int64, text: String, now: Int64) async throws -> Ticket
     /// Claims the highest-priority, oldest open ticket the lawyer may take: in one of their
     /// languages and specialties, or in any language once it has waited `anyLanguageAfter` ms.
-    func claimNext(lawyer: Lawyer, now: Int64, lease: Int64, anyLanguageAfter: Int64) async throws -> Claim?
+    /// A ticket within `atRiskMargin` ms of its deadline rises one priority level. Complaints go
+    /// to supervisors only.
+    func claimNext(lawyer: Lawyer, now: Int64, lease: Int64, anyLanguageAfter: Int64, atRiskMargin: Int64) async throws -> Claim?
     /// Extends a lease; the new lease end.
     func touch(ticket: Int64, token: String, now: Int64, lease: Int64) async throws -> Int64
     /// Gives a claimed ticket back to the queue.
@@ -42,6 +44,13 @@ public protocol TicketStore: Sendable {
     /// `false` when the gateway has no such event.
     func acknowledge(gateway: String, event: Int64, now: Int64) async throws -> Bool
     func statistics(now: Int64, atRiskMargin: Int64) async throws -> QueueStatistics
+    /// A caller's 1–5 rating of a lawyer's reply.
+    func rate(ticket: Int64, score: Int, now: Int64) async throws
+    /// Supervisor: bury a waiting or claimed ticket (it leaves the queue), or put a buried one back.
+    func bury(ticket: Int64, now: Int64) async throws -> Bool
+    func kick(ticket: Int64, now: Int64) async throws -> Bool
+    /// A lawyer hands a claimed ticket back to the queue for another language (ends the claim).
+    func transfer(ticket: Int64, token: String, language: String, now: Int64) async throws
     /// A ticket with its transcript.
     func ticket(_ id: Int64) async throws -> Ticket?
 }

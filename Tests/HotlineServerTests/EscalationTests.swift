@@ -117,6 +117,59 @@ struct EscalationTests {
         try await daemon.stop()
     }
 
+    @Test func theCallerRatesTheLawyersReply() async throws {
+        let daemon = try await TestDaemon.start()
+        let gateway = try await daemon.gateway()
+        let escalated = try #require(ReplyLine(try await gateway.exchange("ASK r1 en talk to a lawyer please, my employer kept my passport")))
+        let ticket = try #require(escalated.words.first)
+        let smith = try await daemon.lawyer(smithToken)
+        let claimed = try #require(ReplyLine(try await smith.exchange("NEXT")))
+        #expect(try await smith.exchange("REPLY \(ticket) \(claimed.words[1]) Keeping your passport is unlawful; report it to the police.").hasPrefix("OK REPLY"))
+        let event = try #require(ReplyLine(try await gateway.readLine()))
+        #expect(event.text?.contains("1 (not at all) to 5") == true)
+        let rated = try #require(ReplyLine(try await gateway.exchange("ASK r1 auto 4")))
+        #expect(rated.kind == "RATED" && rated.field("rating") == "4" && rated.field("ticket") == ticket)
+        #expect(rated.text == "Thank you for your rating.")
+        // The rating question is answered once; a further message joins the ticket again.
+        let again = try #require(ReplyLine(try await gateway.exchange("ASK r1 auto 5")))
+        #expect(again.kind == "ESCALATED" && again.field("reason") == "joined")
+        try await daemon.stop()
+    }
+
+    @Test func complaintsGoToSupervisorsAndSupervisorsBuryAndKick() async throws {
+        let daemon = try await TestDaemon.start()
+        let gateway = try await daemon.gateway()
+        let complaint = try #require(ReplyLine(try await gateway.exchange("COMPLAIN k1 律师一直没有回复我")))
+        #expect(complaint.kind == "OK" && complaint.words == ["COMPLAIN"])
+        let ticket = try #require(complaint.field("ticket"))
+        let li = try await daemon.lawyer(liToken)
+        #expect(try await li.exchange("NEXT") == "NONE")
+        #expect(try await li.exchange("BURY \(ticket)").hasPrefix("ERR NOT_ALLOWED"))
+        let chen = try await daemon.lawyer("lawyer-token-chen-0123456789")
+        #expect(try await chen.exchange("BURY \(ticket)") == "OK BURY ticket=\(ticket)")
+        #expect(try await chen.exchange("NEXT") == "NONE")
+        #expect(try await chen.exchange("BURY \(ticket)").hasPrefix("ERR NO_SUCH_TICKET"))
+        #expect(try await chen.exchange("KICK \(ticket)") == "OK KICK ticket=\(ticket)")
+        let claimed = try #require(ReplyLine(try await chen.exchange("NEXT")))
+        #expect(claimed.words.first == ticket && claimed.field("reason") == "complaint")
+        try await daemon.stop()
+    }
+
+    @Test func aLawyerTransfersATicketToAnotherLanguage() async throws {
+        let daemon = try await TestDaemon.start()
+        let gateway = try await daemon.gateway()
+        let escalated = try #require(ReplyLine(try await gateway.exchange("ASK t1 zh-Hans 我要找律师 (English please)")))
+        let ticket = try #require(escalated.words.first)
+        let li = try await daemon.lawyer(liToken)
+        let claimed = try #require(ReplyLine(try await li.exchange("NEXT")))
+        let smith = try await daemon.lawyer(smithToken)
+        #expect(try await smith.exchange("NEXT") == "NONE")
+        #expect(try await li.exchange("TRANSFER \(ticket) \(claimed.words[1]) en") == "OK TRANSFER ticket=\(ticket) lang=en")
+        let transferred = try #require(ReplyLine(try await smith.exchange("NEXT")))
+        #expect(transferred.words.first == ticket && transferred.field("lang") == "en")
+        try await daemon.stop()
+    }
+
     @Test func eachRoleSendsOnlyItsOwnCommands() async throws {
         let daemon = try await TestDaemon.start()
         let gateway = try await daemon.gateway()

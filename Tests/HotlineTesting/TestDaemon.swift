@@ -40,11 +40,12 @@ public let operatorCatalog: LocaleCatalog = try! LocaleCatalog.load(directory: r
 /// gateway `test` whose token is ``gatewayToken``.
 public final class TestDaemon: Sendable {
     public static let gatewayToken = "test-gateway-token-0123456789"
-    /// Lawyers every test daemon knows: Li (Chinese, labour and family), Smith (English, any
-    /// topic) and eight more Chinese-speaking lawyers for races (`lawyer-token-N`).
+    /// Lawyers every test daemon knows: Li (Chinese), Smith (English), Chen (a supervisor) and
+    /// eight more for races (`lawyer-token-N`).
     public static let lawyers: [(Lawyer, String)] = [
         (Lawyer(id: "li", languages: ["zh-Hans", "zh-Hant"], specialties: [], supervisor: false), "lawyer-token-li-0123456789"),
         (Lawyer(id: "smith", languages: ["en"], specialties: [], supervisor: false), "lawyer-token-smith-0123456789"),
+        (Lawyer(id: "chen", languages: ["zh-Hans", "en"], specialties: [], supervisor: true), "lawyer-token-chen-0123456789"),
     ] + (0..<8).map { (Lawyer(id: "l\($0)", languages: ["zh-Hans", "en"], specialties: [], supervisor: false), "lawyer-token-\($0)-0123456789") }
 
     public let server: HotlineServer
