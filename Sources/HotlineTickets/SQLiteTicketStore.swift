@@ -39,7 +39,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 id INTEGER PRIMARY KEY, gateway TEXT NOT NULL, session TEXT NOT NULL, language TEXT NOT NULL, topic TEXT,
                 priority INTEGER NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
                 queued_at INTEGER NOT NULL, deadline_at INTEGER NOT NULL, first_response_at INTEGER, candidates TEXT NOT NULL,
-                claim_token TEXT, claimed_by TEXT, lease_until INTEGER, expiries INTEGER NOT NULL DEFAULT 0);
+                claim_token TEXT, claimed_by TEXT, lease_until INTEGER, expiries INTEGER NOT NULL DEFAULT 0,
+                session_ended INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS tickets_queue ON tickets(status, priority DESC, queued_at, id);
             CREATE INDEX IF NOT EXISTS tickets_by_session ON tickets(gateway, session, status);
             CREATE INDEX IF NOT EXISTS tickets_by_lawyer ON tickets(claimed_by) WHERE claimed_by IS NOT NULL;
@@ -144,7 +145,10 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
 
     public func attachedSessions() async throws -> [(gateway: String, session: String, ticket: Int64)] {
         try await transaction { db in
-            try db.rows("SELECT gateway, session, MAX(id) FROM tickets WHERE status IN ('open', 'claimed', 'answered') GROUP BY gateway, session")
+            try db.rows("""
+                SELECT gateway, session, MAX(id) FROM tickets
+                WHERE status IN ('open', 'claimed', 'answered') AND session_ended = 0 GROUP BY gateway, session
+                """)
                 .map { ($0[0] ?? "", $0[1] ?? "", Int64($0[2] ?? "0") ?? 0) }
         }
     }
@@ -153,7 +157,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             guard let id = try db.rows("""
                 SELECT id FROM tickets WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered')
-                ORDER BY id DESC LIMIT 1
+                AND session_ended = 0 ORDER BY id DESC LIMIT 1
                 """, [.text(gateway), .text(session)]).first?.first ?? nil, let number = Int64(id) else { return nil }
             return try SQLiteTicketStore.load(db, number)
         }
@@ -279,8 +283,12 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
 
     public func closeSession(gateway: String, session: String, now: Int64) async throws {
         try await transaction { db in
-            try db.prepare("UPDATE tickets SET status = 'closed' WHERE gateway = ? AND session = ? AND status IN ('open', 'answered')")
-                .run([.text(gateway), .text(session)])
+            // A question still waiting or being answered stays in the queue (its reply is still
+            // delivered to the gateway); only an answered ticket is closed.
+            try db.prepare("""
+            UPDATE tickets SET session_ended = 1, status = CASE status WHEN 'answered' THEN 'closed' ELSE status END
+            WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered')
+            """).run([.text(gateway), .text(session)])
         }
     }
 

@@ -36,7 +36,8 @@ public protocol TicketStore: Sendable {
     func releaseClaims(of lawyer: String) async throws -> Int
     /// Returns tickets whose lease ended to the queue; buries those that expired `buryAfter` times.
     func expireLeases(now: Int64, buryAfter: Int) async throws -> Int
-    /// The session ended: its ticket is closed unless a lawyer still holds it.
+    /// The session ended: its messages no longer join its ticket; an answered ticket is closed,
+    /// a waiting or claimed one stays in the queue and its reply is still delivered.
     func closeSession(gateway: String, session: String, now: Int64) async throws
 
     /// Events for the gateway not yet acknowledged, with ids above `after`, oldest first.

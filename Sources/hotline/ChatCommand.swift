@@ -61,6 +61,21 @@ struct Chat: AsyncParsableCommand {
         let client = try await daemon.connect()
         let catalog = try ProjectResources.locate().catalog()
         print(catalog.text("cli.chat-welcome", Language(tag: lang) ?? .english))
+        // One reader prints every line: replies go to the loop below in order; events (a lawyer's
+        // reply to an escalated question) are shown when they arrive and acknowledged.
+        let (replies, replyContinuation) = AsyncStream.makeStream(of: String.self)
+        let reader = Task {
+            while let line = try? await client.readLine(timeout: .hours(24)) {
+                if line.hasPrefix("EVENT ") {
+                    Chat.show(line)
+                    if let id = ReplyLine(line)?.words.first { client.sendWithoutWaiting("ACK \(id)") }
+                } else if !line.hasPrefix("OK ACK") {
+                    replyContinuation.yield(line)
+                }
+            }
+            replyContinuation.finish()
+        }
+        var pending = replies.makeAsyncIterator()
         while let line = readLine() {
             let text = line.trimmingCharacters(in: .whitespaces)
             if text.isEmpty { continue }
@@ -69,17 +84,28 @@ struct Chat: AsyncParsableCommand {
             case "/helpful", "/unhelpful": command = "FEEDBACK \(session) \(text.dropFirst())"
             default: command = "ASK \(session) \(lang) " + Escaping.escapeText(text)
             }
-            let reply = try await client.exchange(command)
-            guard let parsed = ReplyLine(reply) else { print(reply); continue }
-            var header = parsed.kind
-            if let ref = parsed.field("ref") { header += " ref=\(ref)" }
-            if let faq = parsed.field("faq") { header += " faq=\(faq)" }
-            if let ticket = parsed.words.first, parsed.kind == "ESCALATED" { header += " ticket=\(ticket)" }
-            print("[\(header)]")
-            if let body = parsed.text { print(body) }
-            print("")
+            client.sendWithoutWaiting(command)
+            guard let reply = await pending.next() else { break }
+            Chat.show(reply)
         }
-        _ = try? await client.exchange("END \(session)")
+        client.sendWithoutWaiting("END \(session)")
+        _ = await pending.next()
+        reader.cancel()
         await client.close()
+    }
+
+    /// A reply or event as a person reads it: a header, then the text.
+    static func show(_ line: String) {
+        guard let parsed = ReplyLine(line) else { print(line); return }
+        var header = parsed.kind
+        if parsed.kind == "EVENT", parsed.words.count >= 4 {
+            header += " \(parsed.words[1]) session=\(parsed.words[2]) ticket=\(parsed.words[3])"
+        }
+        if let ref = parsed.field("ref") { header += " ref=\(ref)" }
+        if let faq = parsed.field("faq") { header += " faq=\(faq)" }
+        if let ticket = parsed.words.first, parsed.kind == "ESCALATED" { header += " ticket=\(ticket)" }
+        print("[\(header)]")
+        if let body = parsed.text { print(body) }
+        print("")
     }
 }
