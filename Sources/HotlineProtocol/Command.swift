@@ -90,6 +90,8 @@ public enum Command: Hashable, Sendable {
     /// Supervisor: take a ticket out of the queue, or put a buried one back.
     case bury(ticket: Int64)
     case kick(ticket: Int64)
+    /// Supervisor: back to the queue for lawyers of `language`, whoever holds it.
+    case reassign(ticket: Int64, language: String)
     /// Gateway: a caller's complaint about the service; it becomes a ticket for supervisors.
     case complain(session: SessionID, text: String)
 
@@ -113,6 +115,7 @@ public enum Command: Hashable, Sendable {
         case .transfer: "TRANSFER"
         case .bury: "BURY"
         case .kick: "KICK"
+        case .reassign: "REASSIGN"
         case .complain: "COMPLAIN"
         }
     }
@@ -136,7 +139,7 @@ public enum Command: Hashable, Sendable {
     /// Commands only a lawyer connection may send.
     public var isLawyerCommand: Bool {
         switch self {
-        case .next, .reply, .touch, .release, .note, .transfer, .bury, .kick: true
+        case .next, .reply, .touch, .release, .note, .transfer, .bury, .kick, .reassign: true
         default: false
         }
     }

@@ -62,6 +62,12 @@ public enum CommandParser {
                 return .failure(ProtocolError(.badArguments, detail: "TRANSFER <ticket-id> <claim-token> <lang-tag>"))
             }
             return .success(.transfer(ticket: ticket, claim: String(words[1]), language: language.tag))
+        case "REASSIGN":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 2, let ticket = ticketNumber(words[0]), let language = Language(tag: String(words[1])) else {
+                return .failure(ProtocolError(.badArguments, detail: "REASSIGN <ticket-id> <lang-tag>"))
+            }
+            return .success(.reassign(ticket: ticket, language: language.tag))
         case "BURY", "KICK":
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
             guard words.count == 1, let ticket = ticketNumber(words[0]) else {

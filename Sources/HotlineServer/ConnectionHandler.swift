@@ -336,6 +336,18 @@ final class ConnectionHandler: ChannelInboundHandler {
                         : server.errorReply(ProtocolError(.noSuchTicket, detail: "T\(ticket)"))
                 }
             }
+        case .reassign(let ticket, let language):
+            guard lawyer?.supervisor == true else {
+                replyNow(server.errorReply(ProtocolError(.notAllowed, detail: "supervisors only")))
+                return
+            }
+            replyLater {
+                loop.makeFutureWithTask {
+                    try await server.tickets.reassign(ticket: ticket, language: language, now: ServerContext.millisecondsNow())
+                        ? Reply.ok(verb: "REASSIGN", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lang", language)])
+                        : server.errorReply(ProtocolError(.noSuchTicket, detail: "T\(ticket)"))
+                }
+            }
         case .complain(let session, let text):
             let gateway = self.gateway!
             inSessionOrder(session) { server.complain(gateway: gateway, session: session, text: text, language: nil, on: loop) }

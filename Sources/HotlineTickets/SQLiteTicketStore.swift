@@ -320,6 +320,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         }
     }
 
+    public func reassign(ticket: Int64, language: String, now: Int64) async throws -> Bool {
+        try await transaction { db in
+            try db.prepare("""
+            UPDATE tickets SET status = 'open', language = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL,
+                expiries = 0, queued_at = ? WHERE id = ? AND status IN ('open', 'claimed', 'buried')
+            """).run([.text(language), .integer(now), .integer(ticket)])
+            return try db.rows("SELECT changes()").first?.first??.description != "0"
+        }
+    }
+
     public func transfer(ticket: Int64, token: String, language: String, now: Int64) async throws {
         try await transaction { db in
             try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)

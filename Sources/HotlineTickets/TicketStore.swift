@@ -50,6 +50,9 @@ public protocol TicketStore: Sendable {
     /// Supervisor: bury a waiting or claimed ticket (it leaves the queue), or put a buried one back.
     func bury(ticket: Int64, now: Int64) async throws -> Bool
     func kick(ticket: Int64, now: Int64) async throws -> Bool
+    /// Supervisor: put a waiting, claimed or buried ticket back in the queue for `language`,
+    /// ending any claim on it.
+    func reassign(ticket: Int64, language: String, now: Int64) async throws -> Bool
     /// A lawyer hands a claimed ticket back to the queue for another language (ends the claim).
     func transfer(ticket: Int64, token: String, language: String, now: Int64) async throws
     /// A ticket with its transcript.

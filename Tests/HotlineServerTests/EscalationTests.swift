@@ -155,6 +155,28 @@ struct EscalationTests {
         try await daemon.stop()
     }
 
+    @Test func anExpiredLeaseReturnsTheTicketAndKillsTheClaim() async throws {
+        let daemon = try await TestDaemon.start { $0.ticketLease = .milliseconds(200) }
+        let gateway = try await daemon.gateway()
+        let escalated = try #require(ReplyLine(try await gateway.exchange("ASK e1 zh-Hans 转人工")))
+        let li = try await daemon.lawyer(liToken)
+        let first = try #require(ReplyLine(try await li.exchange("NEXT")))
+        // The lease sweeper (every second) returns the ticket; the next NEXT that gets it ends the wait.
+        let other = try await daemon.lawyer("lawyer-token-5-0123456789")
+        var again: ReplyLine?
+        for _ in 0..<100_000 {
+            let line = try await other.exchange("NEXT")
+            if line != "NONE" { again = ReplyLine(line); break }
+        }
+        #expect(again?.words.first == escalated.words.first && again?.words[1] != first.words[1])
+        #expect(try await li.exchange("REPLY \(first.words[0]) \(first.words[1]) late").hasPrefix("ERR STALE_CLAIM"))
+        let chen = try await daemon.lawyer("lawyer-token-chen-0123456789")
+        #expect(try await chen.exchange("REASSIGN \(first.words[0]) en") == "OK REASSIGN ticket=\(first.words[0]) lang=en")
+        let smith = try await daemon.lawyer(smithToken)
+        #expect(try ReplyLine(try await smith.exchange("NEXT"))?.words.first == first.words[0])
+        try await daemon.stop()
+    }
+
     @Test func aLawyerTransfersATicketToAnotherLanguage() async throws {
         let daemon = try await TestDaemon.start()
         let gateway = try await daemon.gateway()
@@ -184,7 +206,7 @@ struct EscalationTests {
     @Test func eightRacingLawyersClaimEveryTicketExactlyOnce() async throws {
         let daemon = try await TestDaemon.start()
         let gateway = try await daemon.gateway()
-        let count = 200
+        let count = 2_000
         var batch = ""
         for index in 0..<count { batch += "ASK race\(index) zh-Hans 转人工\n" }
         try await gateway.sendRaw(Array(batch.utf8))
