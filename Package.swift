@@ -48,7 +48,10 @@ let package = Package(
         // Escalation to lawyers: tickets, leases, the gateway outbox, behind the TicketStore protocol.
         .target(
             name: "HotlineTickets",
-            dependencies: ["HotlineKnowledge", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "HotlineKnowledge", .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         // The gateway protocol: typed commands and replies, a pure parser and encoder, line framing.
         .target(

@@ -2,12 +2,14 @@ import Crypto
 import Dispatch
 import Foundation
 import HotlineKnowledge
+import NIOConcurrencyHelpers
 
 /// The ticket store in `<data-dir>/tickets.sqlite`: WAL with `synchronous=FULL`, so a ticket or a
 /// reply acknowledged on the wire survives `kill -9` and power loss. One serial queue owns the
-/// connection: every operation is one transaction, so a claim is atomic and exactly one lawyer
-/// holds a ticket; "database is locked" never reaches a client (a busy timeout covers another
-/// process such as `hotline tickets`).
+/// connection and group-commits: the operations queued while a commit runs share the next
+/// transaction (each in its own savepoint), so a claim is atomic, exactly one lawyer holds a
+/// ticket, and a burst of escalations costs one fsync, not one each. "database is locked" never
+/// reaches a client (a busy timeout covers another process such as `hotline tickets`).
 public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     public let path: String
     /// Touched only on `queue`.
@@ -59,13 +61,68 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on the store's queue, in one transaction.
+    /// One operation waiting for the next group commit.
+    private final class Operation: @unchecked Sendable {
+        /// Runs the operation inside the batch's transaction; `false` when it threw (its own
+        /// changes are then rolled back to its savepoint).
+        let run: (SQLiteConnection) -> Bool
+        /// Resumes the caller: with the operation's result, or with `error` when the batch failed.
+        let finish: (Error?) -> Void
+
+        init(run: @escaping (SQLiteConnection) -> Bool, finish: @escaping (Error?) -> Void) {
+            self.run = run
+            self.finish = finish
+        }
+    }
+
+    private let pending = NIOLockedValueBox<(operations: [Operation], scheduled: Bool)>(([], false))
+
+    /// Runs `body` on the store's queue as its own savepoint inside a **group commit**: every
+    /// operation queued meanwhile shares one transaction and one fsync, and each caller resumes
+    /// only after COMMIT. An operation that throws (a stale claim) rolls back only its own changes.
     private func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            queue.async { [self] in
-                continuation.resume(with: Result { try connection.transaction { try body(connection) } })
+            var outcome: Result<T, Error>?
+            let operation = Operation(
+                run: { db in
+                    outcome = Result { try body(db) }
+                    if case .failure = outcome { return false }
+                    return true
+                },
+                finish: { batchError in
+                    if let batchError { continuation.resume(throwing: batchError) } else { continuation.resume(with: outcome!) }
+                })
+            let schedule = pending.withLockedValue { state -> Bool in
+                state.operations.append(operation)
+                defer { state.scheduled = true }
+                return !state.scheduled
             }
+            if schedule { queue.async { [self] in commitPending() } }
         }
+    }
+
+    /// Runs on `queue`: one transaction for every operation queued so far.
+    private func commitPending() {
+        let operations = pending.withLockedValue { state -> [Operation] in
+            state.scheduled = false
+            defer { state.operations.removeAll(keepingCapacity: true) }
+            return state.operations
+        }
+        guard !operations.isEmpty else { return }
+        var batchError: Error?
+        do {
+            try connection.execute("BEGIN IMMEDIATE")
+            for operation in operations {
+                try connection.execute("SAVEPOINT operation")
+                if !operation.run(connection) { try connection.execute("ROLLBACK TO operation") }
+                try connection.execute("RELEASE operation")
+            }
+            try connection.execute("COMMIT")
+        } catch {
+            try? connection.execute("ROLLBACK")
+            batchError = error
+        }
+        for operation in operations { operation.finish(batchError) }
     }
 
     static func digest(_ token: String) -> String {

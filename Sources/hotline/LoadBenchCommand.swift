@@ -102,7 +102,7 @@ struct LoadBench: AsyncParsableCommand {
             n += 1
         }
         while head < sent.count {
-            let line = try await client.readLine(timeout: .seconds(60))
+            let line = try await Self.nextReply(client)
             let latency = clock.now - sent[head]
             head += 1
             if LoadBench.isAnswer(line) { recorder.record(Self.microseconds(latency)) } else { recorder.fail() }
@@ -130,7 +130,7 @@ struct LoadBench: AsyncParsableCommand {
             }
         }()
         for instant in due {
-            let line = try await client.readLine(timeout: .seconds(60))
+            let line = try await Self.nextReply(client)
             if LoadBench.isAnswer(line) { recorder.record(Self.microseconds(clock.now - instant)) } else { recorder.fail() }
         }
         try await sending
@@ -159,6 +159,18 @@ struct LoadBench: AsyncParsableCommand {
         }
         for client in held { await client.close() }
         await probe.close()
+    }
+
+    /// The next reply to an ASK. A caller whose question was escalated hangs up (`END`), so the
+    /// session's next question is a new conversation rather than a message joining the ticket;
+    /// the `OK END` replies are skipped here.
+    static func nextReply(_ client: LineClient) async throws -> String {
+        while true {
+            let line = try await client.readLine(timeout: .seconds(60))
+            if line.hasPrefix("OK END") { continue }
+            if line.hasPrefix("ESCALATED "), let session = ReplyLine(line)?.session { client.sendWithoutWaiting("END \(session)") }
+            return line
+        }
     }
 
     static func microseconds(_ duration: Duration) -> Double {
