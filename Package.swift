@@ -26,9 +26,13 @@ let package = Package(
             name: "CICUFacade",
             linkerSettings: [.linkedLibrary("icuuc"), .linkedLibrary("icui18n"), .linkedLibrary("icudata")]
         ),
+        // CLD2 (C++) behind a C header: language identification of text whose script is not enough.
+        .target(name: "CLanguageID", linkerSettings: [.linkedLibrary("cld2")]),
         .systemLibrary(name: "CSQLite", providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
-        .target(name: "HotlineText", dependencies: ["CICUFacade", "CStemmer"]),
+        // OpenCC: Simplified → Hong Kong Traditional (`s2hk`) for zh-Hant callers.
+        .systemLibrary(name: "COpenCC", providers: [.apt(["libopencc-dev"])]),
+        .target(name: "HotlineText", dependencies: ["CICUFacade", "CStemmer", "CLanguageID", "COpenCC"]),
         .target(
             name: "HotlineKnowledge",
             dependencies: [

@@ -46,6 +46,13 @@ public struct LocaleCatalog: Sendable {
             if !rest.isEmpty { parts.append(.literal(String(rest))) }
         }
 
+        var placeholders: Set<String> {
+            Set(parts.compactMap { part in
+                if case .placeholder(let name) = part { return name }
+                return nil
+            })
+        }
+
         func fill(_ values: [String: String]) -> String {
             var result = ""
             for part in parts {
@@ -102,6 +109,19 @@ public struct LocaleCatalog: Sendable {
             if let template = templates[candidate]?[key] { return template.fill(values) }
         }
         return "{\(key)}"
+    }
+
+    /// Sentences whose `{placeholders}` differ from the English sentence's: (language, key).
+    public func placeholderMismatches() -> [(Language, String)] {
+        guard let reference = templates[.english] else { return [] }
+        var result: [(Language, String)] = []
+        for (language, table) in templates where language != .english {
+            for (key, template) in table {
+                guard let english = reference[key] else { continue }
+                if template.placeholders != english.placeholders { result.append((language, key)) }
+            }
+        }
+        return result.sorted { ($0.0.rawValue, $0.1) < ($1.0.rawValue, $1.1) }
     }
 
     /// Keys present in English but missing in another language (reported by `hotline kb check`).

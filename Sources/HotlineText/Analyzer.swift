@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/14 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/15 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.

@@ -1,3 +1,6 @@
+import COpenCC
+import Foundation
+
 /// Traditional → Simplified folding for Chinese, and the counts that tell the two scripts apart.
 ///
 /// ICU's `Traditional-Simplified` transliterator is applied once, at start-up, to every CJK
@@ -73,12 +76,35 @@ public struct ChineseScriptTable: Sendable {
 }
 
 /// Simplified → Traditional conversion for showing Simplified-only content to callers who write
-/// Traditional (Hong Kong, Macau, Taiwan). ICU's `Simplified-Traditional` transliterator; not
-/// thread-safe, so each renderer owns one.
+/// Traditional: OpenCC's `s2hk` (Hong Kong character forms, from Debian's libopencc) — characters
+/// and HK variants, not vocabulary (the glossary bridges 人工, 老細, 差佬 …). Falls back to ICU's
+/// `Simplified-Traditional` when OpenCC's data is missing. Not thread-safe: each renderer owns one.
 public final class TraditionalChineseConverter {
+    private let openCC: opencc_t?
     private let transliterator: Transliterator?
 
-    public init() { transliterator = Transliterator(id: "Simplified-Traditional") }
+    public init() {
+        let handle = opencc_open("s2hk.json")
+        if let handle, Int(bitPattern: handle) != -1 {
+            openCC = handle
+            transliterator = nil
+        } else {
+            openCC = nil
+            transliterator = Transliterator(id: "Simplified-Traditional")
+        }
+    }
 
-    public func convert(_ text: String) -> String { transliterator?.transliterate(text) ?? text }
+    deinit { if let openCC { opencc_close(openCC) } }
+
+    /// Whether Hong Kong forms (OpenCC) are in use rather than the ICU fallback.
+    public var usesHongKongForms: Bool { openCC != nil }
+
+    public func convert(_ text: String) -> String {
+        guard let openCC else { return transliterator?.transliterate(text) ?? text }
+        return text.withCString { input in
+            guard let output = opencc_convert_utf8(openCC, input, strlen(input)) else { return text }
+            defer { opencc_convert_utf8_free(output) }
+            return String(cString: output)
+        }
+    }
 }

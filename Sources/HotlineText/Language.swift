@@ -16,6 +16,7 @@ public enum Language: String, CaseIterable, Sendable, Codable, Hashable {
     case korean = "ko"
     case vietnamese = "vi"
     case thai = "th"
+    case indonesian = "id"
 
     /// The BCP 47 tag we write.
     public var tag: String { rawValue }
@@ -55,6 +56,7 @@ public enum Language: String, CaseIterable, Sendable, Codable, Hashable {
         case .portuguese: "portuguese"
         case .russian: "russian"
         case .arabic: "arabic"
+        case .indonesian: "indonesian"
         default: nil
         }
     }

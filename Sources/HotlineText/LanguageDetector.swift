@@ -1,5 +1,9 @@
-/// Identifies the language of a question from its scripts and, for Latin text, its most common
-/// function words and letters.
+import CLanguageID
+
+/// Identifies the language of a question: by its scripts first (Chinese, Japanese, Korean, Thai,
+/// Arabic, Cyrillic, Vietnamese letters), then, for other Latin text, with CLD2 (Debian's
+/// libcld2); when CLD2 is unsure (short text), by the language's most common function words and
+/// letters.
 ///
 /// Good enough to pick the stemmer and the answer language; a caller who names a language
 /// (`--lang`, the gateway's tag) always wins over detection.
@@ -11,6 +15,7 @@ struct LanguageDetector {
         (.spanish, ["el", "los", "las", "es", "mi", "mis", "por", "para", "con", "una", "y", "del", "que", "cómo", "como", "qué", "puedo", "tengo", "me", "no", "está", "estoy", "mi", "su", "pero", "sin", "muy"]),
         (.german, ["der", "die", "das", "und", "ich", "nicht", "ist", "mein", "meine", "ein", "eine", "mit", "für", "von", "zu", "wie", "was", "kann", "habe", "auf", "mir", "mich", "wird", "bei", "oder"]),
         (.portuguese, ["o", "os", "as", "é", "meu", "minha", "não", "com", "uma", "um", "do", "da", "dos", "das", "em", "para", "por", "que", "como", "posso", "tenho", "você", "ele", "ela", "sou", "estou", "mas"]),
+        (.indonesian, ["saya", "aku", "tidak", "yang", "dan", "di", "ke", "dari", "ini", "itu", "apa", "bagaimana", "bisa", "ada", "dengan", "untuk", "sudah", "belum", "kalau", "gimana", "gak", "nggak", "mau", "harus", "bos", "gaji", "saja", "juga"]),
         (.english, ["the", "a", "an", "is", "my", "i", "not", "to", "of", "and", "in", "for", "with", "what", "how", "can", "do", "does", "me", "he", "she", "it", "are", "was", "have", "has", "if", "on", "at", "be", "will", "should", "who", "where", "when", "get", "want"]),
     ]
 
@@ -47,7 +52,28 @@ struct LanguageDetector {
             return .english
         }
         if vietnameseMarks >= 2 { return .vietnamese }
+        if let identified = Self.identify(normalized) { return identified }
         return detectLatin(normalized)
+    }
+
+    /// CLD2's answer when it is confident and names a language we serve in Latin script.
+    static func identify(_ text: String) -> Language? {
+        var code = [CChar](repeating: 0, count: 16)
+        var reliable: Int32 = 0
+        let percent = text.utf8CString.withUnsafeBufferPointer { bytes in
+            hl_cld2_detect(bytes.baseAddress, Int32(bytes.count - 1), &code, Int32(code.count), &reliable)
+        }
+        guard reliable == 1 || percent >= 80 else { return nil }
+        switch String(cString: code) {
+        case "en": return .english
+        case "fr": return .french
+        case "es": return .spanish
+        case "pt", "pt-PT", "pt-BR": return .portuguese
+        case "de": return .german
+        case "id", "ms": return .indonesian
+        case "vi": return .vietnamese
+        default: return nil
+        }
     }
 
     private func detectLatin(_ text: String) -> Language {

@@ -50,6 +50,12 @@ enum Stopwords {
         "же", "вы", "за", "бы", "по", "мне", "меня", "мой", "моя", "мои", "ли", "если", "или", "это", "можно", "ли",
     ]
 
+    static let indonesian: Set<String> = [
+        "yang", "dan", "di", "ke", "dari", "ini", "itu", "untuk", "dengan", "atau", "pada", "juga", "saja", "ada", "akan",
+        "sudah", "apa", "bagaimana", "gimana", "kalau", "kalo", "bisa", "tidak", "gak", "nggak", "ga", "saya", "aku", "kami",
+        "kita", "dia", "mereka", "nya", "lah", "kah", "pun", "tolong", "mohon", "ya", "sih", "dong", "kok", "tapi",
+    ]
+
     /// Stopwords of spaced scripts. Chinese ones are checked in their folded form by
     /// ``AnalyzerResources/isChineseStopword(_:)``, never against this raw list.
     static func contains(_ word: String, language: Language) -> Bool {
@@ -60,6 +66,7 @@ enum Stopwords {
         case .german: german.contains(word)
         case .portuguese: portuguese.contains(word)
         case .russian: russian.contains(word)
+        case .indonesian: indonesian.contains(word)
         default: false
         }
     }

@@ -103,6 +103,9 @@ import Testing
 
     @Test func everyLocaleHasEveryKey() {
         #expect(shippedCatalog.missingKeys().isEmpty)
+        // Every language served has its own file, and every sentence the same placeholders.
+        #expect(Set(shippedCatalog.languages) == Set(Language.allCases))
+        #expect(shippedCatalog.placeholderMismatches().map { "\($0.0.tag) \($0.1)" } == [])
         #expect(shippedCatalog.languages.count == Language.allCases.count)
     }
 }
