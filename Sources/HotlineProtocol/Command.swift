@@ -92,6 +92,10 @@ public enum Command: Hashable, Sendable {
     case kick(ticket: Int64)
     /// Supervisor: back to the queue for lawyers of `language`, whoever holds it.
     case reassign(ticket: Int64, language: String)
+    /// Lawyer: the tickets in a state (`waiting`, `claimed`, `buried`).
+    case list(status: String)
+    /// Lawyer: close a claimed ticket without replying (spam, a duplicate).
+    case close(ticket: Int64, claim: String)
     /// Gateway: a caller's complaint about the service; it becomes a ticket for supervisors.
     case complain(session: SessionID, text: String)
 
@@ -116,6 +120,8 @@ public enum Command: Hashable, Sendable {
         case .bury: "BURY"
         case .kick: "KICK"
         case .reassign: "REASSIGN"
+        case .list: "LIST"
+        case .close: "CLOSE"
         case .complain: "COMPLAIN"
         }
     }
@@ -139,7 +145,7 @@ public enum Command: Hashable, Sendable {
     /// Commands only a lawyer connection may send.
     public var isLawyerCommand: Bool {
         switch self {
-        case .next, .reply, .touch, .release, .note, .transfer, .bury, .kick, .reassign: true
+        case .next, .reply, .touch, .release, .note, .transfer, .bury, .kick, .reassign, .list, .close: true
         default: false
         }
     }

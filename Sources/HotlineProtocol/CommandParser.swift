@@ -50,12 +50,22 @@ public enum CommandParser {
             guard let ticket = ticketNumber(ticketText), !claim.isEmpty, !body.isEmpty else { return .failure(ProtocolError(.badArguments, detail: usage)) }
             return .success(verbText.uppercased() == "REPLY" ? .reply(ticket: ticket, claim: String(claim), text: body)
                 : .note(ticket: ticket, claim: String(claim), text: body))
-        case "TOUCH", "RELEASE":
+        case "LIST":
+            let words = rest.split(separator: " ", omittingEmptySubsequences: true)
+            guard words.count == 1, ["waiting", "claimed", "buried"].contains(words[0].lowercased()) else {
+                return .failure(ProtocolError(.badArguments, detail: "LIST waiting|claimed|buried"))
+            }
+            return .success(.list(status: words[0].lowercased()))
+        case "TOUCH", "RELEASE", "CLOSE":
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
             guard words.count == 2, let ticket = ticketNumber(words[0]) else {
                 return .failure(ProtocolError(.badArguments, detail: "\(verbText.uppercased()) <ticket-id> <claim-token>"))
             }
-            return .success(verbText.uppercased() == "TOUCH" ? .touch(ticket: ticket, claim: String(words[1])) : .release(ticket: ticket, claim: String(words[1])))
+            switch verbText.uppercased() {
+            case "TOUCH": return .success(.touch(ticket: ticket, claim: String(words[1])))
+            case "CLOSE": return .success(.close(ticket: ticket, claim: String(words[1])))
+            default: return .success(.release(ticket: ticket, claim: String(words[1])))
+            }
         case "TRANSFER":
             let words = rest.split(separator: " ", omittingEmptySubsequences: true)
             guard words.count == 3, let ticket = ticketNumber(words[0]), let language = Language(tag: String(words[2])) else {

@@ -60,6 +60,8 @@ public enum Reply: Hashable, Sendable {
     case ticket(id: String, claim: String, fields: [ReplyField], text: String)
     /// To a lawyer: no ticket to take.
     case none
+    /// To a lawyer: `TICKETS <fields>` (LIST).
+    case listing([ReplyField])
     /// To a gateway, kept until acknowledged: `EVENT <event-id> <KIND> <session-id> <ticket-id> fields :<text>`.
     case event(id: Int64, kind: String, session: String, ticket: String, fields: [ReplyField], text: String)
 }

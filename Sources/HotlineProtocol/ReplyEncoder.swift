@@ -52,6 +52,9 @@ public enum ReplyEncoder {
             appendText(text, &buffer)
         case .none:
             buffer.writeStaticString("NONE")
+        case .listing(let fields):
+            buffer.writeStaticString("TICKETS")
+            for field in fields { appendField(field.key, field.value, &buffer) }
         case .event(let id, let kind, let session, let ticket, let fields, let text):
             buffer.writeString("EVENT \(id) \(kind) \(session) \(ticket)")
             for field in fields { appendField(field.key, field.value, &buffer) }

@@ -6,7 +6,7 @@
 /// it. Fields are decoded and the text unescaped.
 public struct ReplyLine: Hashable, Sendable {
     /// Kinds that are not about a session (every future kind not listed here is).
-    public static let sessionlessKinds: Set<String> = ["OK", "ERR", "PONG", "BYE", "STATS", "DRAINING", "TICKET", "NONE", "EVENT"]
+    public static let sessionlessKinds: Set<String> = ["OK", "ERR", "PONG", "BYE", "STATS", "DRAINING", "TICKET", "TICKETS", "NONE", "EVENT"]
 
     public var kind: String
     /// The session id of a session reply.

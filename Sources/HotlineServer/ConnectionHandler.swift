@@ -278,6 +278,12 @@ final class ConnectionHandler: ChannelInboundHandler {
                 inFlight -= 1
                 switch result {
                 case .success(let claim?):
+                    guard context.channel.isActive else {
+                        // The lawyer left while the claim was being made: give it straight back.
+                        let tickets = server.tickets
+                        Task { try? await tickets.release(ticket: claim.ticket.id, token: claim.token, now: ServerContext.millisecondsNow()) }
+                        break
+                    }
                     claims[claim.ticket.id] = claim.token
                     fill(slot, server.ticketReply(claim))
                 case .success(nil):
@@ -290,7 +296,6 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         case .reply(let ticket, let claim, let text):
             let lawyer = self.lawyer!
-            claims[ticket] = nil
             replyLater {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.reply(ticket: ticket, token: claim, lawyer: lawyer.id, text: text, now: ServerContext.millisecondsNow())
@@ -308,14 +313,12 @@ final class ConnectionHandler: ChannelInboundHandler {
                 }, reply: { until in .ok(verb: "TOUCH", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lease-until", "\(until)")]) })
             }
         case .release(let ticket, let claim):
-            claims[ticket] = nil
             replyLater {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.release(ticket: ticket, token: claim, now: ServerContext.millisecondsNow())
                 }, reply: { _ in .ok(verb: "RELEASE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
             }
         case .transfer(let ticket, let claim, let language):
-            claims[ticket] = nil
             replyLater {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.transfer(ticket: ticket, token: claim, language: language, now: ServerContext.millisecondsNow())
@@ -351,6 +354,24 @@ final class ConnectionHandler: ChannelInboundHandler {
         case .complain(let session, let text):
             let gateway = self.gateway!
             inSessionOrder(session) { server.complain(gateway: gateway, session: session, text: text, language: nil, on: loop) }
+        case .list(let status):
+            let stored: TicketStatus = status == "waiting" ? .open : (status == "claimed" ? .claimed : .buried)
+            replyLater {
+                loop.makeFutureWithTask {
+                    let now = ServerContext.millisecondsNow()
+                    let tickets = try await server.tickets.list(status: stored, limit: 100)
+                    return Reply.listing([ReplyField("status", status), ReplyField("count", "\(tickets.count)")] + tickets.map {
+                        ReplyField("ticket", "\($0.wireID):\($0.language):\($0.priority == .urgent ? "urgent" : "normal"):\($0.reason):\((now - $0.createdAt) / 1000)")
+                    })
+                }
+            }
+        case .close(let ticket, let claim):
+            let lawyer = self.lawyer!
+            replyLater {
+                server.lawyerCommand(on: loop, ticket: ticket, {
+                    try await server.tickets.close(ticket: ticket, token: claim, lawyer: lawyer.id, now: ServerContext.millisecondsNow())
+                }, reply: { _ in .ok(verb: "CLOSE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
+            }
         case .note(let ticket, let claim, let text):
             let lawyer = self.lawyer!
             replyLater {
@@ -375,12 +396,17 @@ final class ConnectionHandler: ChannelInboundHandler {
         context.eventLoop.makeFutureWithTask { try await tickets.pendingEvents(gateway: gateway, after: after) }
             .assumeIsolated().whenComplete { [self] result in
                 fetchingEvents = false
-                if case .success(let events) = result {
+                switch result {
+                case .success(let events):
                     for event in events where event.id > lastDeliveredEvent {
                         lastDeliveredEvent = event.id
                         write(server.eventReply(event))
                     }
                     if events.count == 1000 { eventsWaiting = true }
+                case .failure(let error):
+                    // Try again shortly: the events stay in the outbox meanwhile.
+                    logger.error("reading the gateway's events failed", metadata: ["error": "\(error)"])
+                    context.eventLoop.assumeIsolated().scheduleTask(in: .seconds(1)) { [self] in deliverEvents() }
                 }
                 if eventsWaiting { deliverEvents() }
             }
@@ -526,7 +552,14 @@ final class ConnectionHandler: ChannelInboundHandler {
         make().assumeIsolated().whenComplete { [self] result in
             inFlight -= 1
             switch result {
-            case .success(let reply): fill(slot, reply)
+            case .success(let reply):
+                // A claim ends only when the store accepted the command that ends it; a refused
+                // one leaves it to be returned on disconnect.
+                if case .ok(let verb, _, let fields) = reply, ["REPLY", "RELEASE", "TRANSFER", "CLOSE"].contains(verb),
+                   let ticket = fields.first(where: { $0.key == "ticket" }).flatMap({ Ticket.number(fromWireID: Substring($0.value)) }) {
+                    claims[ticket] = nil
+                }
+                fill(slot, reply)
             case .failure: fill(slot, server.errorReply(ProtocolError(.internalError)))
             }
             processInbox()

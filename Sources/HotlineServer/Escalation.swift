@@ -85,14 +85,20 @@ extension ServerContext {
     }
 
     /// A message from a session whose ticket is open joins the ticket instead of being answered.
-    func joinTicket(_ ticket: Int64, key: SessionKey, text: String, on eventLoop: EventLoop) -> EventLoopFuture<ConsultationOutcome> {
+    /// An urgent message (a trigger such as "he is hitting me now") raises the ticket to urgent and
+    /// tells the caller to ring 110.
+    func joinTicket(_ ticket: Int64, key: SessionKey, text: String, urgent: Bool, on eventLoop: EventLoop) -> EventLoopFuture<ConsultationOutcome> {
         let tickets = self.tickets
         let now = ServerContext.millisecondsNow()
-        return eventLoop.makeFutureWithTask { try await tickets.addCallerMessage(ticket: ticket, text: text, now: now) }.map { [self] ticket in
+        let urgentDeadline = urgent ? now + Int64(configuration.urgentResponseMinutes) * 60_000 : nil
+        return eventLoop.makeFutureWithTask {
+            try await tickets.addCallerMessage(ticket: ticket, text: text, now: now, urgentDeadline: urgentDeadline)
+        }.map { [self] ticket in
             let language = Language(tag: ticket.language) ?? .english
-            var outcome = ConsultationOutcome(kind: .escalated, language: language,
-                                              fields: [ReplyField("lang", language.tag), ReplyField("reason", "joined")],
-                                              text: ticketText(urgent: false, key: "ticket.joined", ticket: ticket.wireID, minutes: 0, language: language),
+            var fields = [ReplyField("lang", language.tag), ReplyField("reason", "joined")]
+            if urgent { fields.append(ReplyField("priority", "urgent")) }
+            var outcome = ConsultationOutcome(kind: .escalated, language: language, fields: fields,
+                                              text: ticketText(urgent: urgent, key: "ticket.joined", ticket: ticket.wireID, minutes: 0, language: language),
                                               faq: nil, confidence: 0, citations: [], choices: [])
             outcome.ticket = ticket.wireID
             return outcome
@@ -114,12 +120,13 @@ extension ServerContext {
     }
 
     /// After a lawyer's reply the caller's next bare 1–5 rates it.
+    /// Only while the session still belongs to that ticket (not after END).
     func openRating(_ event: GatewayEvent) {
         guard let session = SessionID(event.session) else { return }
+        let key = SessionKey(gateway: event.gateway, session: session)
+        guard ticketIndex.ticket(for: key) == event.ticket else { return }
         let language = Language(tag: event.language) ?? .english
-        sessions.withSession(SessionKey(gateway: event.gateway, session: session), now: .now()) {
-            $0.openRating = (event.ticket, language)
-        }
+        sessions.withSession(key, now: .now()) { $0.openRating = (event.ticket, language) }
     }
 
     func ticketText(urgent: Bool, key: String, ticket: String, minutes: Int, language: Language) -> String {

@@ -64,6 +64,11 @@ public final class HotlineServer: Service, Sendable {
     }
 
     public func run() async throws {
+        // No lawyer is connected before the daemon listens: claims left by a previous run (a crash)
+        // go back to the queue at once instead of waiting out their leases.
+        if let released = try? await tickets.releaseAllClaims(), released > 0 {
+            logger.notice("claims of the previous run returned to the queue", metadata: ["hotline.tickets": "\(released)"])
+        }
         let serverChannel: Channel
         do {
             serverChannel = try await bootstrap().bind(host: configuration.host, port: configuration.port).get()

@@ -123,8 +123,16 @@ struct ServerContext: Sendable {
                     }
                 }
         } else if let ticket = ticketIndex.ticket(for: key) {
-            // While the session's ticket is open, the caller's messages join it.
-            joinTicket(ticket, key: key, text: text, on: eventLoop).whenComplete { [knowledge] result in
+            // While the session's ticket is open, the caller's messages join it; the urgent
+            // triggers still run on each (the engine decides, on an answering thread).
+            let requested = plan
+            knowledge.run(on: eventLoop) { _, worker -> Bool in
+                guard case .question(let language) = requested else { return false }
+                if case .urgent? = try worker.engine.answer(text, language: language).escalation { return true }
+                return false
+            }.flatMap { [self] urgent in
+                joinTicket(ticket, key: key, text: text, urgent: urgent, on: eventLoop)
+            }.whenComplete { [knowledge] result in
                 switch result {
                 case .success(let outcome): record(outcome, knowledge.generation.version, nil)
                 case .failure(let error): stored.fail(error)

@@ -59,16 +59,17 @@ public struct SessionState: Sendable {
     public mutating func plan(message: String, language: Language?, now: NIODeadline) -> MessagePlan {
         lastActive = now
         messages += 1
+        // An open clarify prompt wins over a pending rating question for a bare number.
+        if let prompt = openPrompt, let number = SessionState.bareNumber(message) {
+            if (1...prompt.choices.count).contains(number) { return .pick(prompt: prompt, index: number - 1) }
+            return .repeatPrompt(prompt)
+        }
         if let rating = openRating {
             // The rating question is answered, or passed over, by the very next message.
             openRating = nil
             if let score = SessionState.bareNumber(message), (1...5).contains(score) {
                 return .rate(ticket: rating.ticket, score: score, language: rating.language)
             }
-        }
-        if let prompt = openPrompt, let number = SessionState.bareNumber(message) {
-            if (1...prompt.choices.count).contains(number) { return .pick(prompt: prompt, index: number - 1) }
-            return .repeatPrompt(prompt)
         }
         // A message with almost no letters ("ok", "?", "👍") says nothing about its language:
         // keep the session's.

@@ -42,7 +42,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 priority INTEGER NOT NULL, reason TEXT NOT NULL, status TEXT NOT NULL, created_at INTEGER NOT NULL,
                 queued_at INTEGER NOT NULL, deadline_at INTEGER NOT NULL, first_response_at INTEGER, candidates TEXT NOT NULL,
                 claim_token TEXT, claimed_by TEXT, lease_until INTEGER, expiries INTEGER NOT NULL DEFAULT 0,
-                session_ended INTEGER NOT NULL DEFAULT 0);
+                session_ended INTEGER NOT NULL DEFAULT 0, claimed_after INTEGER NOT NULL DEFAULT 0);
             CREATE INDEX IF NOT EXISTS tickets_queue ON tickets(status, priority DESC, queued_at, id);
             CREATE INDEX IF NOT EXISTS tickets_by_session ON tickets(gateway, session, status);
             CREATE INDEX IF NOT EXISTS tickets_by_lawyer ON tickets(claimed_by) WHERE claimed_by IS NOT NULL;
@@ -204,7 +204,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             try db.rows("""
                 SELECT gateway, session, MAX(id) FROM tickets
-                WHERE status IN ('open', 'claimed', 'answered') AND session_ended = 0 GROUP BY gateway, session
+                WHERE status IN ('open', 'claimed', 'answered') AND session_ended = 0 AND reason <> 'complaint' GROUP BY gateway, session
                 """)
                 .map { ($0[0] ?? "", $0[1] ?? "", Int64($0[2] ?? "0") ?? 0) }
         }
@@ -214,7 +214,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             guard let id = try db.rows("""
                 SELECT id FROM tickets WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered')
-                AND session_ended = 0 ORDER BY id DESC LIMIT 1
+                AND session_ended = 0 AND reason <> 'complaint' ORDER BY id DESC LIMIT 1
                 """, [.text(gateway), .text(session)]).first?.first ?? nil, let number = Int64(id) else { return nil }
             return try SQLiteTicketStore.load(db, number)
         }
@@ -235,11 +235,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         }
     }
 
-    public func addCallerMessage(ticket: Int64, text: String, now: Int64) async throws -> Ticket {
+    public func addCallerMessage(ticket: Int64, text: String, now: Int64, urgentDeadline: Int64?) async throws -> Ticket {
         try await transaction { db in
             guard try SQLiteTicketStore.load(db, ticket) != nil else { throw TicketError.noSuchTicket }
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, 'caller', ?, ?)")
                 .run([.integer(ticket), .text(text), .integer(now)])
+            if let urgentDeadline {
+                // An urgent message raises the whole ticket (and brings its promise forward).
+                try db.prepare("UPDATE tickets SET priority = ?, deadline_at = MIN(deadline_at, ?) WHERE id = ?")
+                    .run([.integer(Int64(TicketPriority.urgent.rawValue)), .integer(urgentDeadline), .integer(ticket)])
+            }
             // An answered ticket goes back to the queue for a new claim.
             try db.prepare("UPDATE tickets SET status = 'open', queued_at = ? WHERE id = ? AND status = 'answered'").run([.integer(now), .integer(ticket)])
             return try SQLiteTicketStore.load(db, ticket)!
@@ -252,14 +257,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             let languages = "," + lawyer.languages.joined(separator: ",") + ","
             let specialties = "," + lawyer.specialties.joined(separator: ",") + ","
             let row = try db.rows("""
-                UPDATE tickets SET status = 'claimed', claim_token = ?1, claimed_by = ?2, lease_until = ?3 + ?4
+                UPDATE tickets SET status = 'claimed', claim_token = ?1, claimed_by = ?2, lease_until = ?3 + ?4,
+                    claimed_after = (SELECT COALESCE(MAX(m.id), 0) FROM ticket_messages m WHERE m.ticket = tickets.id)
                 WHERE id = (
                     SELECT id FROM tickets
                     WHERE status = 'open'
                       AND (reason <> 'complaint' OR ?9)
                       AND (instr(?5, ',' || language || ',') > 0 OR queued_at <= ?3 - ?7)
                       AND (?6 = ',,' OR topic IS NULL OR instr(?6, ',' || topic || ',') > 0 OR queued_at <= ?3 - ?7)
-                    ORDER BY priority + (first_response_at IS NULL AND deadline_at <= ?3 + ?8) DESC, queued_at, id LIMIT 1)
+                    ORDER BY priority + (first_response_at IS NULL AND deadline_at - ?3 <= MIN(?8, (deadline_at - created_at) / 3)) DESC,
+                        queued_at, id LIMIT 1)
                 RETURNING id, lease_until
                 """, [.text(token), .text(lawyer.id), .integer(now), .integer(lease), .text(languages), .text(specialties),
                       .integer(anyLanguageAfter), .integer(atRiskMargin), .integer(lawyer.supervisor ? 1 : 0)])
@@ -295,10 +302,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     public func reply(ticket: Int64, token: String, lawyer: String, text: String, now: Int64) async throws -> GatewayEvent {
         try await transaction { db in
             try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            // A caller who wrote while the lawyer held the ticket is not left unanswered: the reply
+            // goes out, and the ticket goes back to the queue with the new messages.
+            let unseen = try db.rows("""
+                SELECT count(*) FROM ticket_messages m JOIN tickets t ON t.id = m.ticket
+                WHERE m.ticket = ? AND m.author = 'caller' AND m.id > t.claimed_after
+                """, [.integer(ticket)]).first?.first??.description ?? "0"
             try db.prepare("""
-            UPDATE tickets SET status = 'answered', claim_token = NULL, claimed_by = NULL, lease_until = NULL,
-                first_response_at = COALESCE(first_response_at, ?) WHERE id = ?
-            """).run([.integer(now), .integer(ticket)])
+            UPDATE tickets SET status = ?, queued_at = CASE WHEN ? = 'open' THEN ? ELSE queued_at END,
+                claim_token = NULL, claimed_by = NULL, lease_until = NULL, first_response_at = COALESCE(first_response_at, ?) WHERE id = ?
+            """).run([.text(unseen == "0" ? "answered" : "open"), .text(unseen == "0" ? "answered" : "open"), .integer(now), .integer(now), .integer(ticket)])
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, ?, ?)")
                 .run([.integer(ticket), .text("lawyer:" + lawyer), .text(text), .integer(now)])
             let row = try db.rows("SELECT gateway, session, language FROM tickets WHERE id = ?", [.integer(ticket)]).first!
@@ -314,6 +327,30 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, ?, ?)")
                 .run([.integer(ticket), .text("note:" + lawyer), .text(text), .integer(now)])
+        }
+    }
+
+    public func releaseAllClaims() async throws -> Int {
+        try await transaction { db in
+            try db.execute("UPDATE tickets SET status = 'open', claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE status = 'claimed'")
+            return Int(try db.rows("SELECT changes()").first?.first??.description ?? "0") ?? 0
+        }
+    }
+
+    public func list(status: TicketStatus, limit: Int) async throws -> [Ticket] {
+        try await transaction { db in
+            try db.rows("SELECT \(SQLiteTicketStore.ticketColumns) FROM tickets WHERE status = ? ORDER BY priority DESC, queued_at, id LIMIT ?",
+                        [.text(status.rawValue), .integer(Int64(limit))]).map { SQLiteTicketStore.ticket($0) }
+        }
+    }
+
+    public func close(ticket: Int64, token: String, lawyer: String, now: Int64) async throws {
+        try await transaction { db in
+            try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
+            try db.prepare("UPDATE tickets SET status = 'closed', claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?")
+                .run([.integer(ticket)])
+            try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, 'closed without reply', ?)")
+                .run([.integer(ticket), .text("note:" + lawyer), .integer(now)])
         }
     }
 
@@ -344,7 +381,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             // delivered to the gateway); only an answered ticket is closed.
             try db.prepare("""
             UPDATE tickets SET session_ended = 1, status = CASE status WHEN 'answered' THEN 'closed' ELSE status END
-            WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered')
+            WHERE gateway = ? AND session = ? AND status IN ('open', 'claimed', 'answered') AND reason <> 'complaint'
             """).run([.text(gateway), .text(session)])
         }
     }
@@ -391,8 +428,9 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
             try db.prepare("""
-            UPDATE tickets SET status = 'open', language = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?
-            """).run([.text(language), .integer(ticket)])
+            UPDATE tickets SET status = 'open', language = ?, queued_at = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL
+            WHERE id = ?
+            """).run([.text(language), .integer(now), .integer(ticket)])
         }
     }
 
@@ -439,7 +477,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 oldestWaitingAge: oldest == 0 ? 0 : now - oldest,
                 atRisk: Int(try count("""
                     SELECT count(*) FROM tickets WHERE status IN ('open', 'claimed') AND first_response_at IS NULL
-                    AND deadline_at > ?1 AND deadline_at <= ?1 + ?2
+                    AND deadline_at > ?1 AND deadline_at - ?1 <= MIN(?2, (deadline_at - created_at) / 3)
                     """, [.integer(now), .integer(atRiskMargin)])),
                 breached: Int(try count("""
                     SELECT count(*) FROM tickets WHERE (first_response_at IS NOT NULL AND first_response_at > deadline_at)

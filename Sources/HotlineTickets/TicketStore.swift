@@ -16,8 +16,9 @@ public protocol TicketStore: Sendable {
     /// The ticket a session's messages join: open, claimed or answered (not buried or closed).
     func attachedTicket(gateway: String, session: String) async throws -> Ticket?
     func open(_ ticket: NewTicket, now: Int64) async throws -> Ticket
-    /// Adds a caller's message to a ticket; an answered ticket goes back to the queue.
-    func addCallerMessage(ticket: Int64, text: String, now: Int64) async throws -> Ticket
+    /// Adds a caller's message to a ticket; an answered ticket goes back to the queue. An urgent
+    /// message raises the ticket to urgent and brings its deadline forward to `urgentDeadline`.
+    func addCallerMessage(ticket: Int64, text: String, now: Int64, urgentDeadline: Int64?) async throws -> Ticket
     /// Claims the highest-priority, oldest open ticket the lawyer may take: in one of their
     /// languages and specialties, or in any language once it has waited `anyLanguageAfter` ms.
     /// A ticket within `atRiskMargin` ms of its deadline rises one priority level. Complaints go
@@ -32,6 +33,12 @@ public protocol TicketStore: Sendable {
     func reply(ticket: Int64, token: String, lawyer: String, text: String, now: Int64) async throws -> GatewayEvent
     /// An internal note (never shown to callers); needs the live claim.
     func note(ticket: Int64, token: String, lawyer: String, text: String, now: Int64) async throws
+    /// Returns every claimed ticket to the queue (at start: no lawyer is connected yet).
+    func releaseAllClaims() async throws -> Int
+    /// Tickets in a state, highest priority and oldest first.
+    func list(status: TicketStatus, limit: Int) async throws -> [Ticket]
+    /// A lawyer closes a claimed ticket without replying (spam, a duplicate); noted in its transcript.
+    func close(ticket: Int64, token: String, lawyer: String, now: Int64) async throws
     /// Returns every ticket the lawyer holds to the queue (the lawyer disconnected).
     func releaseClaims(of lawyer: String) async throws -> Int
     /// Returns tickets whose lease ended to the queue; buries those that expired `buryAfter` times.

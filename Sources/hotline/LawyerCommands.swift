@@ -63,15 +63,32 @@ struct TicketsCommand: AsyncParsableCommand {
     )
     @OptionGroup var data: DataDirectoryOption
     @Option(help: "Minutes before its deadline a ticket counts as at risk.") var atRiskMinutes = 10
+    @Option(help: "Also list the tickets in this state: waiting, claimed or buried.") var list: String?
 
     func run() async throws {
         let now = Int64(Date().timeIntervalSince1970 * 1000)
-        let stats = try await SQLiteTicketStore(directory: data.dataDir).statistics(now: now, atRiskMargin: Int64(atRiskMinutes) * 60_000)
+        let store = try SQLiteTicketStore(directory: data.dataDir)
+        let stats = try await store.statistics(now: now, atRiskMargin: Int64(atRiskMinutes) * 60_000)
         print("waiting\t\(stats.waiting)")
         print("claimed\t\(stats.claimed)")
         print("buried\t\(stats.buried)")
         print("oldest waiting\t\(stats.oldestWaitingAge / 1000) s")
         print("at risk\t\(stats.atRisk)")
         print("breached\t\(stats.breached)")
+        for rating in try await store.ratingsByLawyer() {
+            print("rating\t\(rating.lawyer)\t\(rating.count) ratings\tmean \(String(format: "%.2f", rating.mean))")
+        }
+        if let list {
+            let status: TicketStatus
+            switch list {
+            case "waiting": status = .open
+            case "claimed": status = .claimed
+            case "buried": status = .buried
+            default: throw ValidationError("--list takes waiting, claimed or buried")
+            }
+            for ticket in try await store.list(status: status, limit: 1000) {
+                print("\(ticket.wireID)\t\(ticket.language)\t\(ticket.priority == .urgent ? "urgent" : "normal")\t\(ticket.reason)\t\((now - ticket.createdAt) / 1000) s\t\(ticket.gateway)/\(ticket.session)")
+            }
+        }
     }
 }

@@ -19,14 +19,45 @@ struct LawyerConsole: AsyncParsableCommand {
         let auth = try await client.exchange("AUTH \(token)")
         guard auth.hasPrefix("OK AUTH lawyer=") else { throw CLIError(auth) }
         print(try operatorText("lawyer.help"))
+        // One reader routes replies to the loop below; a keep-alive PING every minute holds the
+        // connection (and so the claim) while the lawyer writes a long reply.
+        let (replies, continuation) = AsyncStream.makeStream(of: String.self)
+        let reader = Task {
+            while let line = try? await client.readLine(timeout: .hours(24)) {
+                if line != "PONG" { continuation.yield(line) }
+            }
+            continuation.finish()
+        }
+        let keepAlive = Task {
+            while !Task.isCancelled {
+                try await Task.sleep(for: .seconds(60))
+                client.sendWithoutWaiting("PING")
+            }
+        }
+        defer {
+            keepAlive.cancel()
+            reader.cancel()
+        }
+        var pending = replies.makeAsyncIterator()
+        func exchange(_ command: String) async throws -> String {
+            client.sendWithoutWaiting(command)
+            guard let reply = await pending.next() else { throw CLIError("hotlined closed the connection") }
+            return reply
+        }
         var current: (ticket: String, claim: String)?
         while let raw = readLine() {
             let line = raw.trimmingCharacters(in: .whitespaces)
             if line.isEmpty { continue }
-            let (verb, rest) = line.split(separator: " ", maxSplits: 1).map(String.init).first.map { ($0.lowercased(), String(line.dropFirst($0.count)).trimmingCharacters(in: .whitespaces)) } ?? ("", "")
+            // Commands start with "/"; any other line is a reply to the caller.
+            var verb = "", rest = line
+            if line.hasPrefix("/") {
+                let parts = line.dropFirst().split(separator: " ", maxSplits: 1)
+                verb = parts.first.map { $0.lowercased() } ?? ""
+                rest = parts.count > 1 ? String(parts[1]) : ""
+            }
             if verb == "quit" { break }
             if verb == "next" {
-                let reply = try await client.exchange("NEXT")
+                let reply = try await exchange("NEXT")
                 guard let ticket = ReplyLine(reply), ticket.kind == "TICKET", ticket.words.count >= 2 else {
                     print(reply == "NONE" ? try operatorText("lawyer.none") : reply)
                     continue
@@ -49,16 +80,19 @@ struct LawyerConsole: AsyncParsableCommand {
             }
             let command: String
             switch verb {
+            case "": command = "REPLY \(held.ticket) \(held.claim) " + Escaping.escapeText(line)
             case "note": command = "NOTE \(held.ticket) \(held.claim) " + Escaping.escapeText(rest)
             case "touch": command = "TOUCH \(held.ticket) \(held.claim)"
             case "release": command = "RELEASE \(held.ticket) \(held.claim)"
+            case "close": command = "CLOSE \(held.ticket) \(held.claim)"
             case "transfer": command = "TRANSFER \(held.ticket) \(held.claim) \(rest)"
-            case "reply": command = "REPLY \(held.ticket) \(held.claim) " + Escaping.escapeText(rest)
-            default: command = "REPLY \(held.ticket) \(held.claim) " + Escaping.escapeText(line)
+            default:
+                print(try operatorText("lawyer.help"))
+                continue
             }
-            let reply = try await client.exchange(command)
+            let reply = try await exchange(command)
             if reply.hasPrefix("OK REPLY") { print(try operatorText("lawyer.sent")) } else { print(reply) }
-            if reply.hasPrefix("OK REPLY") || reply.hasPrefix("OK RELEASE") || reply.hasPrefix("OK TRANSFER") || reply.hasPrefix("ERR STALE_CLAIM") {
+            if ["OK REPLY", "OK RELEASE", "OK TRANSFER", "OK CLOSE", "ERR STALE_CLAIM"].contains(where: reply.hasPrefix) {
                 current = nil
             }
         }

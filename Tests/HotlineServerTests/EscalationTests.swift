@@ -177,6 +177,27 @@ struct EscalationTests {
         try await daemon.stop()
     }
 
+    @Test func aMessageSentWhileTheLawyerHoldsTheTicketIsNotLeftUnanswered() async throws {
+        let daemon = try await TestDaemon.start()
+        let gateway = try await daemon.gateway()
+        let escalated = try #require(ReplyLine(try await gateway.exchange("ASK w1 zh-Hans 我要找律师")))
+        let ticket = try #require(escalated.words.first)
+        let li = try await daemon.lawyer(liToken)
+        let claimed = try #require(ReplyLine(try await li.exchange("NEXT")))
+        // The caller writes again while Li holds the ticket — and this message is urgent.
+        let joined = try #require(ReplyLine(try await gateway.exchange("ASK w1 auto 救救我他在打我")))
+        #expect(joined.field("reason") == "joined" && joined.field("priority") == "urgent" && joined.text?.contains("110") == true)
+        #expect(try await li.exchange("REPLY \(ticket) \(claimed.words[1]) 请先说明情况").hasPrefix("OK REPLY"))
+        // The reply went out, and the ticket is back in the queue, urgent, with the new message.
+        let again = try #require(ReplyLine(try await li.exchange("NEXT")))
+        #expect(again.words.first == ticket && again.field("priority") == "urgent")
+        #expect(again.text?.contains("caller: 救救我他在打我") == true)
+        #expect(try await li.exchange("LIST claimed").hasPrefix("TICKETS status=claimed count=1 ticket=\(ticket):zh-Hans:urgent:"))
+        #expect(try await li.exchange("CLOSE \(ticket) \(again.words[1])") == "OK CLOSE ticket=\(ticket)")
+        #expect(try await li.exchange("LIST claimed") == "TICKETS status=claimed count=0")
+        try await daemon.stop()
+    }
+
     @Test func aLawyerTransfersATicketToAnotherLanguage() async throws {
         let daemon = try await TestDaemon.start()
         let gateway = try await daemon.gateway()

@@ -57,7 +57,7 @@ struct TicketStoreTests {
         #expect(try await store.acknowledge(gateway: "other", event: event.id, now: 7_000) == false)
         // The answered ticket is not handed out again until the caller writes again.
         #expect(try await store.claimNext(lawyer: chinese, now: 8_000, lease: 10_000, anyLanguageAfter: 1_000_000, atRiskMargin: 0) == nil)
-        _ = try await store.addCallerMessage(ticket: ticket.id, text: "仲裁要多久？", now: 9_000)
+        _ = try await store.addCallerMessage(ticket: ticket.id, text: "仲裁要多久？", now: 9_000, urgentDeadline: nil)
         let again = try #require(try await store.claimNext(lawyer: chinese, now: 9_500, lease: 10_000, anyLanguageAfter: 1_000_000, atRiskMargin: 0))
         #expect(again.ticket.id == ticket.id && again.token != claim.token)
         #expect(again.ticket.messages.map(\.text) == ["老板不发工资", "请先申请劳动仲裁。", "仲裁要多久？"])
