@@ -156,3 +156,54 @@ public struct EvaluationError: Error, CustomStringConvertible {
     public var message: String
     public var description: String { message }
 }
+
+/// Language identification accuracy per labelled language (`hotline eval --language-id`).
+public struct LanguageIdentificationReport: Sendable {
+    public struct Row: Sendable {
+        public var language: Language
+        public var long = 0, longCorrect = 0, short = 0, shortCorrect = 0
+    }
+
+    public var rows: [Row]
+
+    public func table() -> String {
+        func rate(_ correct: Int, _ total: Int) -> String { total == 0 ? "-" : String(format: "%.3f", Double(correct) / Double(total)) }
+        var lines = ["lang          ≥20 cp    accuracy    <20 cp    accuracy"]
+        var total = Row(language: .english)
+        for row in rows {
+            lines.append(row.language.tag.padding(toLength: 10, withPad: " ", startingAt: 0)
+                + String(format: "%9d", row.long) + rate(row.longCorrect, row.long).leftPadded(12)
+                + String(format: "%10d", row.short) + rate(row.shortCorrect, row.short).leftPadded(12))
+            total.long += row.long; total.longCorrect += row.longCorrect; total.short += row.short; total.shortCorrect += row.shortCorrect
+        }
+        lines.append("overall   " + String(format: "%9d", total.long) + rate(total.longCorrect, total.long).leftPadded(12)
+            + String(format: "%10d", total.short) + rate(total.shortCorrect, total.short).leftPadded(12))
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String { String(repeating: " ", count: max(0, width - count)) + self }
+}
+
+extension Evaluator {
+    /// Detects each labelled question's language (as a gateway's `auto` would) and compares it
+    /// with the label; questions of at least 20 Unicode code points are counted apart from shorter ones.
+    public static func languageIdentification(_ questions: [LabelledQuestion], analyzer: Analyzer) -> LanguageIdentificationReport {
+        var rows: [Language: LanguageIdentificationReport.Row] = [:]
+        for question in questions {
+            guard let tag = question.lang, let expected = Language(tag: tag) else { continue }
+            let correct = analyzer.detectLanguage(question.text) == expected
+            var row = rows[expected] ?? .init(language: expected)
+            if question.text.unicodeScalars.count >= 20 {
+                row.long += 1
+                if correct { row.longCorrect += 1 }
+            } else {
+                row.short += 1
+                if correct { row.shortCorrect += 1 }
+            }
+            rows[expected] = row
+        }
+        return LanguageIdentificationReport(rows: rows.values.sorted { $0.language.rawValue < $1.language.rawValue })
+    }
+}

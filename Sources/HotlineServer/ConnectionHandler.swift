@@ -285,7 +285,7 @@ final class ConnectionHandler: ChannelInboundHandler {
                         break
                     }
                     claims[claim.ticket.id] = claim.token
-                    fill(slot, server.ticketReply(claim))
+                    fill(slot, server.ticketReply(claim, lawyer: lawyer))
                 case .success(nil):
                     fill(slot, .none)
                 case .failure(let error):

@@ -149,7 +149,7 @@ extension ServerContext {
     }
 
     /// The `TICKET` line for a claim: who, what, by when, the transcript and the bot's draft.
-    func ticketReply(_ claim: Claim) -> Reply {
+    func ticketReply(_ claim: Claim, lawyer: Lawyer) -> Reply {
         let ticket = claim.ticket
         var fields = [
             ReplyField("lang", ticket.language), ReplyField("priority", ticket.priority == .urgent ? "urgent" : "normal"),
@@ -169,6 +169,10 @@ extension ServerContext {
         if let best = ticket.candidates.first, let faq = knowledge.generation.file.faqs.first(where: { $0.id == best }) {
             let draft = faq.answers[language] ?? faq.answers[.simplifiedChinese] ?? faq.answers[.english] ?? ""
             lines.append("draft \(best): " + draft)
+            // The related FAQ in the lawyer's own language too, where the KB has it.
+            if let own = lawyer.languages.compactMap({ Language(tag: $0) }).first, own != language, let text = faq.answers[own] {
+                lines.append("draft \(best) (\(own.tag)): " + text)
+            }
         }
         return .ticket(id: ticket.wireID, claim: claim.token, fields: fields, text: lines.joined(separator: "\n"))
     }

@@ -174,11 +174,24 @@ struct Evaluate: ParsableCommand {
     var json = false
     @Flag(help: "Also list the questions whose expected FAQ was not ranked first.")
     var misses = false
+    @Flag(help: "Instead: language identification accuracy per labelled language, on questions of ≥ 20 code points and on shorter ones.")
+    var languageId = false
 
     func run() throws {
         let (engine, resources) = try engineOptions.engine()
         let paths = questionPaths.isEmpty ? [resources.root + "/Tests/DevSet"] : questionPaths
         let questions = try Evaluator.load(paths: paths)
+        if languageId {
+            print(Evaluator.languageIdentification(questions, analyzer: engine.searcher.analyzer).table())
+            if misses {
+                for question in questions {
+                    guard let tag = question.lang, let expected = Language(tag: tag) else { continue }
+                    let detected = engine.searcher.analyzer.detectLanguage(question.text)
+                    if detected != expected { print("\(question.id) [\(expected.tag) → \(detected.tag)] \(question.text)") }
+                }
+            }
+            return
+        }
         let report = try Evaluator().evaluate(questions, engine: engine)
         if json {
             let encoder = JSONEncoder()
