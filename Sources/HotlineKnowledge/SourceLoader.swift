@@ -11,7 +11,7 @@ public enum SourceLoader {
             let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
             return names.filter { $0.hasSuffix(".txt") }.sorted().map { dir.appendingPathComponent($0) }
         }
-        return files("statutes") + files("faqs") + files("glossary")
+        return files("statutes") + files("faqs") + files("translations") + files("glossary")
             + ["dictionary.txt", "triggers.txt", "handoff.txt"].map { root.appendingPathComponent($0) }
     }
 
@@ -58,6 +58,10 @@ public enum SourceLoader {
         for url in files("faqs") {
             guard let (name, text) = read(url) else { continue }
             diagnostics += parseFAQs(text, file: name, into: &sources)
+        }
+        for url in files("translations") {
+            guard let (name, text) = read(url) else { continue }
+            diagnostics += parseTranslations(text, file: name, into: &sources)
         }
         for url in files("glossary") {
             guard let (name, text) = read(url) else { continue }
@@ -259,6 +263,39 @@ public enum SourceLoader {
                 citations.append(reference)
             }
             sources.faqs.append(FAQ(id: id, topic: topic, questions: questions, answers: answers, citations: citations, location: fields.start, imported: false))
+            diagnostics += fields.diagnostics
+        }
+        return diagnostics
+    }
+
+    /// `translations/*.txt`: an FAQ's answer (and question variants) in further languages, kept
+    /// apart from the FAQ so translators work one file per language; every record says how its
+    /// translation was checked (`checked:`).
+    static func parseTranslations(_ text: String, file: String, into sources: inout KnowledgeSources) -> [Diagnostic] {
+        let (records, parseDiagnostics) = RecordParser.parse(text, file: file)
+        var diagnostics = parseDiagnostics
+        for record in records {
+            var fields = Fields(record: record, file: file)
+            fields.rejectUnknown { ["faq", "checked"].contains($0) || $0.hasPrefix("q.") || $0.hasPrefix("a.") }
+            let id = fields.single("faq") ?? ""
+            if fields.single("checked")?.isEmpty ?? true {
+                fields.diagnostics.append(.error(fields.start, "a translation needs `checked:` (how its meaning was verified)"))
+            }
+            guard let index = sources.faqs.firstIndex(where: { $0.id == id }) else {
+                fields.diagnostics.append(.error(fields.start, "no FAQ `\(id)` to translate"))
+                diagnostics += fields.diagnostics
+                continue
+            }
+            for (language, values) in fields.languageFields("a") {
+                if sources.faqs[index].answers[language] != nil || values.count > 1 {
+                    fields.diagnostics.append(.error(fields.location(values[0].1), "FAQ `\(id)` already has an answer in \(language.tag)"))
+                    continue
+                }
+                sources.faqs[index].answers[language] = values[0].0
+            }
+            for (language, values) in fields.languageFields("q") {
+                sources.faqs[index].questions[language, default: []] += values.map(\.0)
+            }
             diagnostics += fields.diagnostics
         }
         return diagnostics

@@ -159,3 +159,35 @@ import Testing
         #expect(MatchExpression(anyOf: []) == nil)
     }
 }
+
+@Suite struct TranslationTests {
+    @Test func translationsAddLanguagesToFAQsAndSayHowTheyWereChecked() {
+        let dir = TemporaryDirectory()
+        writeMiniSources(dir)
+        dir.write("KnowledgeBase/translations/fr.txt", """
+        faq: labor.wage-arrears
+        checked: back-translated by an independent reviewer; meaning matches
+        q.fr: Mon patron ne me paie pas
+        a.fr: L'employeur doit payer le salaire chaque mois.
+
+        faq: labor.wage-arrears
+        checked: back-translated
+        a.fr: Une deuxième réponse
+
+        faq: no.such-faq
+        checked: back-translated
+        a.fr: x
+
+        faq: labor.wage-arrears
+        a.es: Sin comprobar
+        """)
+        let (sources, diagnostics) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        let faq = sources.faqs.first { $0.id == "labor.wage-arrears" }
+        #expect(faq?.answers[.french] == "L'employeur doit payer le salaire chaque mois.")
+        #expect(faq?.questions[.french] == ["Mon patron ne me paie pas"])
+        let messages = diagnostics.map(\.description)
+        #expect(messages.contains { $0.contains("translations/fr.txt:8") && $0.contains("already has an answer in fr") })
+        #expect(messages.contains { $0.contains("translations/fr.txt:10") && $0.contains("no FAQ `no.such-faq`") })
+        #expect(messages.contains { $0.contains("translations/fr.txt:14") && $0.contains("checked:") })
+    }
+}
