@@ -76,6 +76,12 @@ public struct SessionState: Sendable {
         if language == nil, let known = self.language, message.unicodeScalars.filter(\.properties.isAlphabetic).count < 3 {
             return .question(language: known)
         }
+        // A short Latin-script message ("abogado gratis") says too little for identification;
+        // in a conversation already in a Latin-script language, it keeps that language.
+        if language == nil, let known = self.language, SessionState.latinLanguages.contains(known), message.unicodeScalars.count < 20,
+           message.unicodeScalars.allSatisfy({ !$0.properties.isAlphabetic || $0.value < 0x0250 || (0x1E00...0x1EFF).contains($0.value) }) {
+            return .question(language: known)
+        }
         return .question(language: language)
     }
 
@@ -100,6 +106,8 @@ public struct SessionState: Sendable {
         guard let reference else { return answers.last }
         return answers.contains(reference) ? reference : nil
     }
+
+    static let latinLanguages: Set<Language> = [.english, .french, .spanish, .portuguese, .german, .indonesian, .vietnamese]
 
     static func bareNumber(_ message: String) -> Int? {
         var digits = ""

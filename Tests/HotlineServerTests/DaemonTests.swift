@@ -324,7 +324,8 @@ struct SessionStateTests {
         #expect(state.plan(message: " 3 ", language: nil, now: now) == .pick(prompt: prompt, index: 2))
         #expect(state.plan(message: "０", language: nil, now: now) == .repeatPrompt(prompt))
         #expect(state.plan(message: "12", language: nil, now: now) == .repeatPrompt(prompt))
-        #expect(state.plan(message: "3 please", language: nil, now: now) == .question(language: nil))
+        // A short Latin-script message keeps the conversation's language.
+        #expect(state.plan(message: "3 please", language: nil, now: now) == .question(language: .english))
         state.record(kind: .answer, consultation: 6, language: .english, choices: [])
         #expect(state.plan(message: "1", language: nil, now: now) == .question(language: .english))
         #expect(state.ratedConsultation(nil) == 6 && state.ratedConsultation(5) == nil)
