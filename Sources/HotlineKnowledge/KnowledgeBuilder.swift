@@ -190,9 +190,11 @@ public struct KnowledgeBuilder: Sendable {
             guard try insertFAQ.step() else { throw db.lastError }
             let rowid = insertFAQ.int(0)
             insertFAQ.reset()
-            let orderedQuestions = faq.questions.sorted { $0.key.rawValue < $1.key.rawValue }
+            // Translations are for reading only (see ``FAQ/displayOnlyLanguages``).
+            let orderedQuestions = faq.questions.filter { !faq.displayOnlyLanguages.contains($0.key) }.sorted { $0.key.rawValue < $1.key.rawValue }
+            let indexedAnswers = faq.answers.filter { !faq.displayOnlyLanguages.contains($0.key) }
             let questionText = orderedQuestions.flatMap { language, texts in texts.map { "⟦\(language.tag)⟧\($0)" } }.joined(separator: "\n")
-            let answerText = faq.answers.sorted { $0.key.rawValue < $1.key.rawValue }.map { "⟦\($0.key.tag)⟧\($0.value)" }.joined(separator: "\n")
+            let answerText = indexedAnswers.sorted { $0.key.rawValue < $1.key.rawValue }.map { "⟦\($0.key.tag)⟧\($0.value)" }.joined(separator: "\n")
             let citedText = faq.citations.compactMap { citation -> String? in
                 guard let article = summaries[citation.id] else { return nil }
                 return "⟦zh-Hans⟧\(article.summaryChinese ?? "")\n⟦en⟧\(article.summaryEnglish ?? "")"
@@ -224,7 +226,7 @@ public struct KnowledgeBuilder: Sendable {
                     try insertVariant.run([.integer(rowid), .text("q"), .text(language.tag), .text(text), .text(tokens.joined(separator: " "))])
                 }
             }
-            for (language, text) in faq.answers {
+            for (language, text) in indexedAnswers {
                 let tokens = Set(analyzer.analyze(text, language: language).tokens.map(\.text)).sorted()
                 try insertVariant.run([.integer(rowid), .text("a"), .text(language.tag), .text(text), .text(tokens.joined(separator: " "))])
             }

@@ -107,6 +107,10 @@ public struct FAQ: Sendable, Hashable {
     public var location: SourceLocation
     /// Whether it came from an import (unresolved citations are then warnings).
     public var imported: Bool
+    /// Languages added from `translations/`: shown to callers, but not indexed for matching. Only
+    /// some FAQs are translated, and their extra text would pull questions in that language
+    /// towards them; matching across languages goes through the glossary instead.
+    public var displayOnlyLanguages: Set<Language> = []
 }
 
 /// A glossary concept: one legal idea, in many languages and words.

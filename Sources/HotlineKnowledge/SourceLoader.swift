@@ -292,8 +292,10 @@ public enum SourceLoader {
                     continue
                 }
                 sources.faqs[index].answers[language] = values[0].0
+                sources.faqs[index].displayOnlyLanguages.insert(language)
             }
             for (language, values) in fields.languageFields("q") {
+                if sources.faqs[index].questions[language] == nil { sources.faqs[index].displayOnlyLanguages.insert(language) }
                 sources.faqs[index].questions[language, default: []] += values.map(\.0)
             }
             diagnostics += fields.diagnostics

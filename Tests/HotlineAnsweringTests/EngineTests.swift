@@ -95,10 +95,11 @@ import Testing
 
     @Test func aLanguageWithoutTheAnswerSaysSoAndFallsBackToEnglish() throws {
         let renderer = AnswerRenderer(catalog: shippedCatalog)
-        let result = try makeEngine().answer("Mon propriétaire refuse de me rendre ma caution", language: .french)
+        // Portuguese: the deposit FAQ is not (yet) translated into it.
+        let result = try makeEngine().answer("O senhorio não me devolve a caução do apartamento", language: .portuguese)
         let text = renderer.render(result)
-        if result.decision == .answer { #expect(text.contains(shippedCatalog.text("answer.language-fallback", .french))) }
-        #expect(text.contains("avocat") || text.contains("juridique"))
+        if result.decision == .answer { #expect(text.contains(shippedCatalog.text("answer.language-fallback", .portuguese))) }
+        #expect(text.contains("advogado") || text.contains("jurídica"))
     }
 
     @Test func everyLocaleHasEveryKey() {
@@ -148,6 +149,29 @@ import Testing
         }
         #expect(report.overall.notAnsweredRate >= DevSetFloors.notAnsweredRate)
         #expect(report.overall.escalatedRate <= DevSetFloors.answerableEscalatedRate)
+    }
+
+    /// The per-language sets (Tests/DevSet/languages: 30 answerable questions per language as
+    /// people type them, and code-switched ones): floors at what we reach today, on the way to
+    /// the 0.85 target of the languages issue.
+    @Test func languageDevSetMeetsItsFloors() throws {
+        let questions = try Evaluator.load(paths: [repositoryRoot + "/Tests/DevSet/languages"])
+        let report = try Evaluator().evaluate(questions, engine: try makeEngine())
+        print(report.table())
+        for (language, floor) in DevSetFloors.languageRecallAt1 {
+            #expect((report.row(language)?.recallAt1 ?? 0) >= floor, "\(language) recall@1 \(report.row(language)?.recallAt1 ?? 0) < \(floor)")
+        }
+        #expect(report.overall.notAnsweredRate >= DevSetFloors.notAnsweredRate)
+    }
+
+    /// Language identification ≥ 95% per language on questions of ≥ 20 code points.
+    @Test func languageIdentificationMeetsTheTarget() throws {
+        let questions = try Evaluator.load(paths: [repositoryRoot + "/Tests/DevSet", repositoryRoot + "/Tests/DevSet/languages"])
+        let report = Evaluator.languageIdentification(questions, analyzer: try makeEngine().searcher.analyzer)
+        print(report.table())
+        for row in report.rows where row.long >= 20 {
+            #expect(Double(row.longCorrect) / Double(row.long) >= 0.95, "\(row.language.tag): \(row.longCorrect)/\(row.long)")
+        }
     }
 }
 
