@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/15 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/16 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -311,7 +311,15 @@ public final class Analyzer {
                         : (language.snowballAlgorithm != nil && language != .russian && language != .arabic ? language : .english)
                     let bare = wordLanguage == .french || wordLanguage == .english ? Self.stripElision(word) : word
                     isStopword = Stopwords.contains(bare, language: wordLanguage)
-                    stem = self.stem(bare, language: wordLanguage)
+                    if Self.accentFoldedLanguages.contains(wordLanguage) {
+                        // People type without accents ("indemnizacion", "salario minimo", "pais"):
+                        // KB text and questions alike are stemmed without them, so both spellings meet.
+                        let folded = Self.foldAccents(bare)
+                        isStopword = isStopword || Stopwords.contains(folded, language: wordLanguage)
+                        stem = self.stem(folded, language: wordLanguage)
+                    } else {
+                        stem = self.stem(bare, language: wordLanguage)
+                    }
                 case .cyrillic:
                     isStopword = Stopwords.contains(word, language: .russian)
                     stem = self.stem(word, language: .russian)
@@ -332,6 +340,21 @@ public final class Analyzer {
             }
         }
         return result
+    }
+
+    /// Latin-script languages whose words are compared without accents. Not Vietnamese (its marks
+    /// tell words apart) and not French (its Snowball stemmer relies on them: folding cost French
+    /// questions on the dev sets, while Spanish gained).
+    static let accentFoldedLanguages: Set<Language> = [.spanish, .portuguese, .german, .indonesian, .english]
+
+    /// The word without combining marks (é → e, ñ → n, ç → c); ASCII words are returned as they are.
+    static func foldAccents(_ word: String) -> String {
+        guard word.utf8.contains(where: { $0 >= 0x80 }) else { return word }
+        var result = String.UnicodeScalarView()
+        for scalar in word.decomposedStringWithCanonicalMapping.unicodeScalars where !(0x0300...0x036F).contains(scalar.value) {
+            result.append(scalar)
+        }
+        return String(result)
     }
 
     private func stem(_ word: String, language: Language) -> String {
