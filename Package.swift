@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "HotlineTickets",
             dependencies: [
-                "HotlineKnowledge", .product(name: "Crypto", package: "swift-crypto"),
+                "HotlineKnowledge", "HotlineStore",
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),

@@ -89,13 +89,25 @@ public final class ServiceStore: @unchecked Sendable {
 
     static let schemaVersion = 1
 
+    /// How durable a service database is: `normal` survives a killed process, `full` also a
+    /// power loss (each commit is fsynced).
+    public enum Durability: String, Sendable { case normal = "NORMAL", full = "FULL" }
+
+    /// Opens (creating `directory` if needed) one of the service's SQLite files: WAL, the given
+    /// durability, foreign keys, and a busy timeout so another process (a `hotline` admin
+    /// command) never makes a client see "database is locked".
+    public static func openDatabase(_ path: String, durability: Durability, busyTimeoutMilliseconds: Int32) throws -> SQLiteConnection {
+        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+        let connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
+        connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=\(durability.rawValue); PRAGMA foreign_keys=ON")
+        return connection
+    }
+
     /// Opens (creating and migrating) the store in `directory`.
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/hotline.sqlite"
-        connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
-        connection.setBusyTimeout(milliseconds: 5_000)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON")
+        connection = try ServiceStore.openDatabase(path, durability: .normal, busyTimeoutMilliseconds: 5_000)
         try ServiceStore.migrate(connection, path: path)
         reader = try SQLiteConnection(path: path, mode: .readWriteCreate)
         reader.setBusyTimeout(milliseconds: 5_000)
@@ -138,7 +150,7 @@ public final class ServiceStore: @unchecked Sendable {
 
     /// The stored form of a token: tokens are random and long, so an unsalted SHA-256 is enough
     /// to keep them out of the file while allowing lookup by token.
-    static func tokenDigest(_ token: String) -> String {
+    public static func tokenDigest(_ token: String) -> String {
         SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
     }
 

@@ -1,4 +1,4 @@
-import Crypto
+import HotlineStore
 import Dispatch
 import Foundation
 import HotlineKnowledge
@@ -20,11 +20,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     static let schemaVersion = 2
 
     public init(directory: String) throws {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         path = directory + "/tickets.sqlite"
-        connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
-        connection.setBusyTimeout(milliseconds: 10_000)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON")
+        connection = try ServiceStore.openDatabase(path, durability: .full, busyTimeoutMilliseconds: 10_000)
         try SQLiteTicketStore.migrate(connection, path: path)
     }
 
@@ -125,9 +122,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         for operation in operations { operation.finish(batchError) }
     }
 
-    static func digest(_ token: String) -> String {
-        SHA256.hash(data: Data(token.utf8)).map { String(format: "%02x", $0) }.joined()
-    }
+    static func digest(_ token: String) -> String { ServiceStore.tokenDigest(token) }
 
     static func randomClaimToken() -> String {
         var generator = SystemRandomNumberGenerator()
