@@ -54,7 +54,6 @@ let package = Package(
             name: "HotlineTickets",
             dependencies: [
                 "HotlineKnowledge", "HotlineStore",
-                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]
         ),
         // The gateway protocol: typed commands and replies, a pure parser and encoder, line framing.

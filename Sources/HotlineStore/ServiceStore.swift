@@ -41,6 +41,13 @@ public struct ConsultationRecord: Sendable {
     }
 }
 
+/// The reader connection as the checkpoint closure holds it: used only on the reader's queue.
+private final class Checkpointer: @unchecked Sendable {
+    let reader: SQLiteConnection
+    init(reader: SQLiteConnection) { self.reader = reader }
+    func passive() { _ = try? reader.execute("PRAGMA wal_checkpoint(PASSIVE)") }
+}
+
 public struct GatewayInfo: Sendable, Hashable {
     public var id: String
     public var createdAt: Int64
@@ -55,37 +62,19 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 /// The service's durable data in `<data-dir>/hotline.sqlite`: gateways, the consultation
 /// transcript, feedback and session attributes.
 ///
-/// All SQLite work runs on one serial queue, never on a caller's thread (so never on an event
+/// All SQLite work runs on one serial queue (``GroupCommit``), never on a caller's thread (so never on an event
 /// loop). Writes are **group-committed**: each write is queued with a completion; one transaction
 /// takes everything queued so far, and only after COMMIT are the completions called — so the daemon
 /// replies to a caller only once the transcript line is durable (WAL, `synchronous=NORMAL`: safe
 /// against `kill -9`), and thousands of answers a second cost a few transactions a second.
 public final class ServiceStore: @unchecked Sendable {
     public let path: String
-    /// Touched only on `queue`.
-    private let connection: SQLiteConnection
-    private let queue = DispatchQueue(label: "hotline.store")
-    /// A second connection for token lookups, so AUTH never waits behind a group commit.
+    /// One serial queue owns the connection; writes are group-committed through it.
+    private let commits: GroupCommit
+    /// A second connection for token lookups and checkpoints, so AUTH never waits behind a
+    /// group commit.
     private let reader: SQLiteConnection
-    private let readerQueue = DispatchQueue(label: "hotline.store.read")
-    private let pending = Mutex(PendingWrites())
-
-    private struct PendingWrites {
-        var writes: [Write] = []
-        var flushScheduled = false
-    }
-
-    private enum Write {
-        case consultation(ConsultationRecord, @Sendable (Result<Int64, Error>) -> Void)
-        case feedback(consultation: Int64, value: String, at: Int64, @Sendable (Result<Int64, Error>) -> Void)
-        case attributes(gateway: String, session: String, [(String, String)], at: Int64, @Sendable (Result<Int64, Error>) -> Void)
-
-        var completion: @Sendable (Result<Int64, Error>) -> Void {
-            switch self {
-            case .consultation(_, let completion), .feedback(_, _, _, let completion), .attributes(_, _, _, _, let completion): completion
-            }
-        }
-    }
+    private let readerQueue: DispatchQueue
 
     static let schemaVersion = 1
 
@@ -107,15 +96,28 @@ public final class ServiceStore: @unchecked Sendable {
     /// Opens (creating and migrating) the store in `directory`.
     public init(directory: String) throws {
         path = directory + "/hotline.sqlite"
-        connection = try ServiceStore.openDatabase(path, durability: .normal, busyTimeoutMilliseconds: 5_000)
+        let connection = try ServiceStore.openDatabase(path, durability: .normal, busyTimeoutMilliseconds: 5_000)
         try ServiceStore.migrate(connection, path: path)
-        reader = try SQLiteConnection(path: path, mode: .readWriteCreate)
+        let reader = try SQLiteConnection(path: path, mode: .readWriteCreate)
         reader.setBusyTimeout(milliseconds: 5_000)
+        let readerQueue = DispatchQueue(label: "hotline.store.read")
         // Checkpoints (copying the WAL into the database, with an fsync) would otherwise run
         // inside a group commit every 1,000 pages and stall every reply waiting on it; they run
-        // on the reader's queue instead (see `flushPending`).
+        // on the reader's queue every few thousand writes instead.
         try connection.execute("PRAGMA wal_autocheckpoint=0")
+        var writesSinceCheckpoint = 0
+        let checkpointer = Checkpointer(reader: reader)
+        commits = GroupCommit(connection: connection, label: "hotline.store") { count in
+            writesSinceCheckpoint += count
+            guard writesSinceCheckpoint >= ServiceStore.checkpointEvery else { return }
+            writesSinceCheckpoint = 0
+            readerQueue.async { checkpointer.passive() }
+        }
+        self.reader = reader
+        self.readerQueue = readerQueue
     }
+
+    static let checkpointEvery = 4_000
 
     private static func migrate(_ connection: SQLiteConnection, path: String) throws {
         let version = Int(try connection.rows("PRAGMA user_version").first?.first??.description ?? "0") ?? 0
@@ -169,7 +171,7 @@ public final class ServiceStore: @unchecked Sendable {
 
     /// Adds a gateway, or replaces the token of an existing one (and enables it).
     public func addGateway(id: String, token: String) throws {
-        try queue.sync {
+        try commits.sync { connection in
             try connection.transaction {
                 let statement = try connection.prepare("""
                 INSERT INTO gateways(id, token_sha256, created_at) VALUES(?, ?, ?)
@@ -181,14 +183,14 @@ public final class ServiceStore: @unchecked Sendable {
     }
 
     public func setGatewayDisabled(id: String, _ disabled: Bool) throws -> Bool {
-        try queue.sync {
+        try commits.sync { connection in
             try connection.prepare("UPDATE gateways SET disabled = ? WHERE id = ?").run([.integer(disabled ? 1 : 0), .text(id)])
             return try connection.rows("SELECT changes()").first?.first??.description != "0"
         }
     }
 
     public func gateways() throws -> [GatewayInfo] {
-        try queue.sync {
+        try commits.sync { connection in
             try connection.rows("SELECT id, created_at, disabled FROM gateways ORDER BY id").map {
                 GatewayInfo(id: $0[0] ?? "", createdAt: Int64($0[1] ?? "0") ?? 0, disabled: $0[2] == "1")
             }
@@ -209,110 +211,68 @@ public final class ServiceStore: @unchecked Sendable {
     // MARK: Group-committed writes
 
     /// Appends a transcript line; `completion` gets its id (the `ref` callers rate) after COMMIT.
-    public func record(_ record: ConsultationRecord, completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
-        enqueue(.consultation(record, completion))
+    public func record(_ r: ConsultationRecord, completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
+        commits.submit({ [self] db in
+            try cached(&insertConsultation, db, """
+            INSERT INTO consultations(gateway, session, asked_at, language, question, kind, faq, confidence,
+                citations, kb_version, latency_us, choice_of) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
+            """).run([
+                .text(r.gateway), .text(r.session), .integer(r.askedAt), .text(r.language), .text(r.question), .text(r.kind),
+                r.faq.map { .text($0) } ?? .null, .real(r.confidence), r.citations.map { .text($0) } ?? .null,
+                .text(r.knowledgeBaseVersion), .integer(r.latencyMicroseconds), r.choiceOf.map { .integer($0) } ?? .null,
+            ])
+            return db.lastInsertRowID
+        }, completion: completion)
     }
 
     public func recordFeedback(consultation: Int64, value: String, completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
-        enqueue(.feedback(consultation: consultation, value: value, at: ServiceStore.now(), completion))
+        let at = ServiceStore.now()
+        commits.submit({ [self] db in
+            try cached(&insertFeedback, db, "INSERT INTO feedback(consultation, value, at) VALUES(?,?,?)")
+                .run([.integer(consultation), .text(value), .integer(at)])
+            return db.lastInsertRowID
+        }, completion: completion)
     }
 
     public func setAttributes(gateway: String, session: String, _ attributes: [(String, String)],
                               completion: @escaping @Sendable (Result<Int64, Error>) -> Void) {
-        enqueue(.attributes(gateway: gateway, session: session, attributes, at: ServiceStore.now(), completion))
+        let at = ServiceStore.now()
+        commits.submit({ [self] db in
+            let upsert = try cached(&upsertAttribute, db, """
+            INSERT INTO session_attributes(gateway, session, key, value, updated_at) VALUES(?,?,?,?,?)
+            ON CONFLICT(gateway, session, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
+            """)
+            for (key, value) in attributes {
+                try upsert.run([.text(gateway), .text(session), .text(key), .text(value), .integer(at)])
+            }
+            return Int64(0)
+        }, completion: completion)
     }
 
     /// Waits until everything queued so far is committed, and checkpoints the WAL.
     public func flush() {
-        queue.sync {}
-        queue.sync {}
+        commits.sync { _ in }
+        commits.sync { _ in }
         readerQueue.sync { _ = try? reader.execute("PRAGMA wal_checkpoint(TRUNCATE)") }
     }
-
-    private func enqueue(_ write: Write) {
-        let schedule = pending.withLock { state -> Bool in
-            state.writes.append(write)
-            if state.flushScheduled { return false }
-            state.flushScheduled = true
-            return true
-        }
-        if schedule { queue.async { self.flushPending() } }
-    }
-
-    /// Writes since the last checkpoint was started (touched only on `queue`).
-    private var writesSinceCheckpoint = 0
-    static let checkpointEvery = 4_000
 
     private var insertConsultation: SQLiteStatement?
     private var insertFeedback: SQLiteStatement?
     private var upsertAttribute: SQLiteStatement?
 
-    /// Runs on `queue`: one transaction for every write queued so far.
-    private func flushPending() {
-        let writes = pending.withLock { state -> [Write] in
-            state.flushScheduled = false
-            defer { state.writes.removeAll(keepingCapacity: true) }
-            return state.writes
-        }
-        guard !writes.isEmpty else { return }
-        var results: [Result<Int64, Error>] = []
-        results.reserveCapacity(writes.count)
-        do {
-            try connection.transaction {
-                for write in writes { results.append(try apply(write)) }
-            }
-        } catch {
-            // The batch failed as a whole (disk full, I/O error): every writer hears so.
-            results = writes.map { _ in .failure(error) }
-        }
-        for (write, result) in zip(writes, results) { write.completion(result) }
-        writesSinceCheckpoint += writes.count
-        if writesSinceCheckpoint >= ServiceStore.checkpointEvery {
-            writesSinceCheckpoint = 0
-            readerQueue.async { [self] in _ = try? reader.execute("PRAGMA wal_checkpoint(PASSIVE)") }
-        }
-    }
-
-    private func apply(_ write: Write) throws -> Result<Int64, Error> {
-        switch write {
-        case .consultation(let r, _):
-            if insertConsultation == nil {
-                insertConsultation = try connection.prepare("""
-                INSERT INTO consultations(gateway, session, asked_at, language, question, kind, faq, confidence,
-                    citations, kb_version, latency_us, choice_of) VALUES(?,?,?,?,?,?,?,?,?,?,?,?)
-                """)
-            }
-            try insertConsultation!.run([
-                .text(r.gateway), .text(r.session), .integer(r.askedAt), .text(r.language), .text(r.question), .text(r.kind),
-                r.faq.map { .text($0) } ?? .null, .real(r.confidence), r.citations.map { .text($0) } ?? .null,
-                .text(r.knowledgeBaseVersion), .integer(r.latencyMicroseconds), r.choiceOf.map { .integer($0) } ?? .null,
-            ])
-            return .success(connection.lastInsertRowID)
-        case .feedback(let consultation, let value, let at, _):
-            if insertFeedback == nil {
-                insertFeedback = try connection.prepare("INSERT INTO feedback(consultation, value, at) VALUES(?,?,?)")
-            }
-            try insertFeedback!.run([.integer(consultation), .text(value), .integer(at)])
-            return .success(connection.lastInsertRowID)
-        case .attributes(let gateway, let session, let attributes, let at, _):
-            if upsertAttribute == nil {
-                upsertAttribute = try connection.prepare("""
-                INSERT INTO session_attributes(gateway, session, key, value, updated_at) VALUES(?,?,?,?,?)
-                ON CONFLICT(gateway, session, key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at
-                """)
-            }
-            for (key, value) in attributes {
-                try upsertAttribute!.run([.text(gateway), .text(session), .text(key), .text(value), .integer(at)])
-            }
-            return .success(0)
-        }
+    /// A prepared statement kept for the connection's life (runs on the store's queue).
+    private func cached(_ statement: inout SQLiteStatement?, _ db: SQLiteConnection, _ sql: String) throws -> SQLiteStatement {
+        if let statement { return statement }
+        let prepared = try db.prepare(sql)
+        statement = prepared
+        return prepared
     }
 
     // MARK: Reading (administration and tests)
 
     /// A session's transcript, oldest first: (id, question, kind, faq).
     public func transcript(gateway: String, session: String) throws -> [(id: Int64, question: String, kind: String, faq: String?)] {
-        try queue.sync {
+        try commits.sync { connection in
             try connection.rows("SELECT id, question, kind, faq FROM consultations WHERE gateway = ? AND session = ? ORDER BY id",
                                 [.text(gateway), .text(session)])
                 .map { (Int64($0[0] ?? "0") ?? 0, $0[1] ?? "", $0[2] ?? "", $0[3]) }
@@ -320,13 +280,13 @@ public final class ServiceStore: @unchecked Sendable {
     }
 
     public func feedback(consultation: Int64) throws -> [String] {
-        try queue.sync {
+        try commits.sync { connection in
             try connection.rows("SELECT value FROM feedback WHERE consultation = ? ORDER BY rowid", [.integer(consultation)]).map { $0[0] ?? "" }
         }
     }
 
     public func attributes(gateway: String, session: String) throws -> [String: String] {
-        try queue.sync {
+        try commits.sync { connection in
             var result: [String: String] = [:]
             for row in try connection.rows("SELECT key, value FROM session_attributes WHERE gateway = ? AND session = ?",
                                            [.text(gateway), .text(session)]) {
@@ -337,7 +297,7 @@ public final class ServiceStore: @unchecked Sendable {
     }
 
     public func consultationCount() throws -> Int {
-        try queue.sync { Int(try connection.rows("SELECT count(*) FROM consultations").first?.first??.description ?? "0") ?? 0 }
+        try commits.sync { connection in Int(try connection.rows("SELECT count(*) FROM consultations").first?.first??.description ?? "0") ?? 0 }
     }
 
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }

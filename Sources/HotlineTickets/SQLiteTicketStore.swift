@@ -2,7 +2,6 @@ import HotlineStore
 import Dispatch
 import Foundation
 import HotlineKnowledge
-import NIOConcurrencyHelpers
 
 /// The ticket store in `<data-dir>/tickets.sqlite`: WAL with `synchronous=FULL`, so a ticket or a
 /// reply acknowledged on the wire survives `kill -9` and power loss. One serial queue owns the
@@ -12,17 +11,16 @@ import NIOConcurrencyHelpers
 /// reaches a client (a busy timeout covers another process such as `hotline tickets`).
 public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     public let path: String
-    /// Touched only on `queue`.
-    private let connection: SQLiteConnection
-    private let queue = DispatchQueue(label: "hotline.tickets")
+    private let commits: GroupCommit
 
     /// 2 added `ratings`; every migration step is idempotent (CREATE … IF NOT EXISTS).
     static let schemaVersion = 2
 
     public init(directory: String) throws {
         path = directory + "/tickets.sqlite"
-        connection = try ServiceStore.openDatabase(path, durability: .full, busyTimeoutMilliseconds: 10_000)
+        let connection = try ServiceStore.openDatabase(path, durability: .full, busyTimeoutMilliseconds: 10_000)
         try SQLiteTicketStore.migrate(connection, path: path)
+        commits = GroupCommit(connection: connection, label: "hotline.tickets")
     }
 
     private static func migrate(_ db: SQLiteConnection, path: String) throws {
@@ -58,76 +56,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         }
     }
 
-    /// One operation waiting for the next group commit.
-    private final class Operation: @unchecked Sendable {
-        /// Runs the operation inside the batch's transaction; `false` when it threw (its own
-        /// changes are then rolled back to its savepoint).
-        let run: (SQLiteConnection) -> Bool
-        /// Resumes the caller: with the operation's result, or with `error` when the batch failed.
-        let finish: (Error?) -> Void
-
-        init(run: @escaping (SQLiteConnection) -> Bool, finish: @escaping (Error?) -> Void) {
-            self.run = run
-            self.finish = finish
-        }
-    }
-
-    private let pending = NIOLockedValueBox<(operations: [Operation], scheduled: Bool)>(([], false))
-
-    /// Runs `body` on the store's queue as its own savepoint inside a **group commit**: every
-    /// operation queued meanwhile shares one transaction and one fsync, and each caller resumes
-    /// only after COMMIT. An operation that throws (a stale claim) rolls back only its own changes.
+    /// Runs `body` on the store's queue as its own savepoint inside a group commit (see
+    /// ``GroupCommit``): a burst of escalations costs one fsync, and a stale claim rolls back only
+    /// its own operation.
     private func transaction<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { continuation in
-            var outcome: Result<T, Error>?
-            let operation = Operation(
-                run: { db in
-                    outcome = Result { try body(db) }
-                    if case .failure = outcome { return false }
-                    return true
-                },
-                finish: { batchError in
-                    if let batchError { continuation.resume(throwing: batchError) } else { continuation.resume(with: outcome!) }
-                })
-            let schedule = pending.withLockedValue { state -> Bool in
-                state.operations.append(operation)
-                defer { state.scheduled = true }
-                return !state.scheduled
-            }
-            if schedule { queue.async { [self] in commitPending() } }
-        }
-    }
-
-    /// Runs on `queue`: one transaction for every operation queued so far.
-    private func commitPending() {
-        let operations = pending.withLockedValue { state -> [Operation] in
-            state.scheduled = false
-            defer { state.operations.removeAll(keepingCapacity: true) }
-            return state.operations
-        }
-        guard !operations.isEmpty else { return }
-        var batchError: Error?
-        do {
-            try connection.execute("BEGIN IMMEDIATE")
-            for operation in operations {
-                try connection.execute("SAVEPOINT operation")
-                if !operation.run(connection) { try connection.execute("ROLLBACK TO operation") }
-                try connection.execute("RELEASE operation")
-            }
-            try connection.execute("COMMIT")
-        } catch {
-            try? connection.execute("ROLLBACK")
-            batchError = error
-        }
-        for operation in operations { operation.finish(batchError) }
+        try await commits.run(body)
     }
 
     static func digest(_ token: String) -> String { ServiceStore.tokenDigest(token) }
 
-    static func randomClaimToken() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
+    static func randomClaimToken() -> String { ServiceStore.randomToken() }
 
     // MARK: Lawyers
 
