@@ -116,6 +116,6 @@ let package = Package(
         .testTarget(name: "HotlineAnsweringTests", dependencies: ["HotlineAnswering", "HotlineKnowledge", "HotlineText"]),
         .testTarget(name: "HotlineProtocolTests", dependencies: ["HotlineProtocol", .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOTestUtils", package: "swift-nio")]),
         .testTarget(name: "HotlineServerTests", dependencies: ["HotlineTesting", "HotlineServer", "HotlineClient", "HotlineProtocol", "HotlineStore", "HotlineAnswering", "HotlineTickets"]),
-        .testTarget(name: "HotlineTicketsTests", dependencies: ["HotlineTickets"]),
+        .testTarget(name: "HotlineTicketsTests", dependencies: ["HotlineTickets", "HotlineTesting"]),
     ]
 )

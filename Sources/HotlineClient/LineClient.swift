@@ -64,6 +64,12 @@ public final class LineClient: Sendable {
         try await mailbox.next(timeout: timeout, on: channel.eventLoop)
     }
 
+    /// Sends a line and reads the next line (for clients that expect no event in between).
+    public func exchange(_ line: String, timeout: TimeAmount = .seconds(30)) async throws -> String {
+        try await send(line)
+        return try await readLine(timeout: timeout)
+    }
+
     /// Lines received and not yet read.
     public var pendingLines: Int { mailbox.pendingCount }
 

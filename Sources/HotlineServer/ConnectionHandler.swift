@@ -231,8 +231,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             let connections = connectionCount()
             replyLater {
                 loop.makeFutureWithTask {
-                    guard case .stats(let fields) = server.stats(connections: connections) else { return server.stats(connections: connections) }
-                    return .stats(fields + ((try? await server.queueFields()) ?? []))
+                    .stats(server.statsFields(connections: connections) + ((try? await server.queueFields()) ?? []))
                 }
             }
         case .end(let session):
@@ -296,7 +295,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         case .reply(let ticket, let claim, let text):
             let lawyer = self.lawyer!
-            replyLater {
+            replyLater(endingClaimOn: ticket) {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.reply(ticket: ticket, token: claim, lawyer: lawyer.id, text: text, now: ServerContext.millisecondsNow())
                 }, reply: { event in
@@ -313,13 +312,13 @@ final class ConnectionHandler: ChannelInboundHandler {
                 }, reply: { until in .ok(verb: "TOUCH", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lease-until", "\(until)")]) })
             }
         case .release(let ticket, let claim):
-            replyLater {
+            replyLater(endingClaimOn: ticket) {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.release(ticket: ticket, token: claim, now: ServerContext.millisecondsNow())
                 }, reply: { _ in .ok(verb: "RELEASE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
             }
         case .transfer(let ticket, let claim, let language):
-            replyLater {
+            replyLater(endingClaimOn: ticket) {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.transfer(ticket: ticket, token: claim, language: language, now: ServerContext.millisecondsNow())
                 }, reply: { _ in .ok(verb: "TRANSFER", session: nil, fields: [ReplyField("ticket", "T\(ticket)"), ReplyField("lang", language)]) })
@@ -367,7 +366,7 @@ final class ConnectionHandler: ChannelInboundHandler {
             }
         case .close(let ticket, let claim):
             let lawyer = self.lawyer!
-            replyLater {
+            replyLater(endingClaimOn: ticket) {
                 server.lawyerCommand(on: loop, ticket: ticket, {
                     try await server.tickets.close(ticket: ticket, token: claim, lawyer: lawyer.id, now: ServerContext.millisecondsNow())
                 }, reply: { _ in .ok(verb: "CLOSE", session: nil, fields: [ReplyField("ticket", "T\(ticket)")]) })
@@ -545,20 +544,17 @@ final class ConnectionHandler: ChannelInboundHandler {
 
     private func replyNow(_ reply: Reply) { fill(reserveSlot(), reply) }
 
-    /// Reserves the next reply slot and fills it when `make`'s future completes.
-    private func replyLater(_ make: () -> EventLoopFuture<Reply>) {
+    /// Reserves the next reply slot and fills it when `make`'s future completes. A command that
+    /// ends a claim (`endingClaimOn`) forgets it only when the store accepted it (`OK`); a refused
+    /// one leaves the claim to be returned on disconnect.
+    private func replyLater(endingClaimOn claimedTicket: Int64? = nil, _ make: () -> EventLoopFuture<Reply>) {
         let slot = reserveSlot()
         inFlight += 1
         make().assumeIsolated().whenComplete { [self] result in
             inFlight -= 1
             switch result {
             case .success(let reply):
-                // A claim ends only when the store accepted the command that ends it; a refused
-                // one leaves it to be returned on disconnect.
-                if case .ok(let verb, _, let fields) = reply, ["REPLY", "RELEASE", "TRANSFER", "CLOSE"].contains(verb),
-                   let ticket = fields.first(where: { $0.key == "ticket" }).flatMap({ Ticket.number(fromWireID: Substring($0.value)) }) {
-                    claims[ticket] = nil
-                }
+                if let claimedTicket, case .ok = reply { claims[claimedTicket] = nil }
                 fill(slot, reply)
             case .failure: fill(slot, server.errorReply(ProtocolError(.internalError)))
             }

@@ -232,13 +232,13 @@ struct ServerContext: Sendable {
             .recover { [self] _ in errorReply(ProtocolError(.internalError, session: session)) }
     }
 
-    func stats(connections: Int) -> Reply {
-        .stats([
+    func statsFields(connections: Int) -> [ReplyField] {
+        [
             ReplyField("connections", "\(connections)"),
             ReplyField("sessions", "\(sessions.count)"),
             ReplyField("answered", "\(metrics.answeredQuestions)"),
             ReplyField("uptime", "\((NIODeadline.now() - startedAt).nanoseconds / 1_000_000_000)"),
             ReplyField("kb", knowledge.generation.version),
-        ])
+        ]
     }
 }

@@ -101,10 +101,6 @@ public struct Ticket: Sendable, Hashable {
     /// The id on the wire: `T` and the number.
     public var wireID: String { "T\(id)" }
 
-    public static func number(fromWireID text: Substring) -> Int64? {
-        guard text.first == "T", let number = Int64(text.dropFirst()), number > 0 else { return nil }
-        return number
-    }
 }
 
 /// A ticket handed to a lawyer, with the claim token that proves the claim.

@@ -33,16 +33,13 @@ struct DaemonOptions: ParsableArguments {
     }
 }
 
-func operatorText(_ key: String, _ values: [String: String] = [:]) throws -> String {
-    let resources = try ProjectResources.locate()
-    return try LocaleCatalog.load(directory: resources.localesDirectory + "/operator").text(key, .english, values)
+/// The operator sentences (`Locales/operator`), read once per run.
+let operatorCatalog: Result<LocaleCatalog, Error> = Result {
+    try LocaleCatalog.load(directory: try ProjectResources.locate().localesDirectory + "/operator")
 }
 
-extension LineClient {
-    func exchange(_ line: String) async throws -> String {
-        try await send(line)
-        return try await readLine(timeout: .seconds(30))
-    }
+func operatorText(_ key: String, _ values: [String: String] = [:]) throws -> String {
+    try operatorCatalog.get().text(key, .english, values)
 }
 
 struct Chat: AsyncParsableCommand {

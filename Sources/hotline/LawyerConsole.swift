@@ -41,7 +41,7 @@ struct LawyerConsole: AsyncParsableCommand {
         var pending = replies.makeAsyncIterator()
         func exchange(_ command: String) async throws -> String {
             client.sendWithoutWaiting(command)
-            guard let reply = await pending.next() else { throw CLIError("hotlined closed the connection") }
+            guard let reply = await pending.next() else { throw CLIError(try operatorText("lawyer.closed")) }
             return reply
         }
         var current: (ticket: String, claim: String)?

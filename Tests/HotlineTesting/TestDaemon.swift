@@ -124,14 +124,6 @@ public struct TestDaemonError: Error, CustomStringConvertible {
     public init(_ description: String) { self.description = description }
 }
 
-extension LineClient {
-    /// Sends a line and reads the next line.
-    public func exchange(_ line: String, timeout: TimeAmount = .seconds(10)) async throws -> String {
-        try await send(line)
-        return try await readLine(timeout: timeout)
-    }
-}
-
 /// Waits for `future` with a deadline (tests wait for events, never sleep).
 public func waitFor(_ future: EventLoopFuture<Void>, timeout: TimeAmount = .seconds(30)) async throws {
     let promise = future.eventLoop.makePromise(of: Void.self)

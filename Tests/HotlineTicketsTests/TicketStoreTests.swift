@@ -1,15 +1,7 @@
 import Foundation
+import HotlineTesting
 import HotlineTickets
 import Testing
-
-final class TemporaryDirectory: Sendable {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "hotline-tickets-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 let chinese = Lawyer(id: "li", languages: ["zh-Hans", "zh-Hant"], specialties: ["labor"], supervisor: false)
 let english = Lawyer(id: "smith", languages: ["en"], specialties: [], supervisor: false)
