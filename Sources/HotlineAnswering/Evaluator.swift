@@ -157,27 +157,32 @@ public struct EvaluationError: Error, CustomStringConvertible {
     public var description: String { message }
 }
 
-/// Language identification accuracy per labelled language (`hotline eval --language-id`).
+/// Language identification per labelled language (`hotline eval --language-id`): right, asked
+/// (too little evidence: the daemon asks the caller which language), and wrong.
 public struct LanguageIdentificationReport: Sendable {
     public struct Row: Sendable {
         public var language: Language
-        public var long = 0, longCorrect = 0, short = 0, shortCorrect = 0
+        public var long = 0, longCorrect = 0, longAsked = 0, short = 0, shortCorrect = 0, shortAsked = 0
+        public var longWrong: Int { long - longCorrect - longAsked }
+        public var shortWrong: Int { short - shortCorrect - shortAsked }
     }
 
     public var rows: [Row]
 
     public func table() -> String {
-        func rate(_ correct: Int, _ total: Int) -> String { total == 0 ? "-" : String(format: "%.3f", Double(correct) / Double(total)) }
-        var lines = ["lang          ≥20 cp    accuracy    <20 cp    accuracy"]
+        func rate(_ count: Int, _ total: Int) -> String { total == 0 ? "-" : String(format: "%.3f", Double(count) / Double(total)) }
+        func columns(_ row: Row) -> String {
+            String(format: "%8d", row.long) + rate(row.longCorrect, row.long).leftPadded(9) + rate(row.longAsked, row.long).leftPadded(8) + rate(row.longWrong, row.long).leftPadded(8)
+                + String(format: "%9d", row.short) + rate(row.shortCorrect, row.short).leftPadded(9) + rate(row.shortAsked, row.short).leftPadded(8) + rate(row.shortWrong, row.short).leftPadded(8)
+        }
+        var lines = ["lang        ≥20 cp    right   asked   wrong   <20 cp    right   asked   wrong"]
         var total = Row(language: .english)
         for row in rows {
-            lines.append(row.language.tag.padding(toLength: 10, withPad: " ", startingAt: 0)
-                + String(format: "%9d", row.long) + rate(row.longCorrect, row.long).leftPadded(12)
-                + String(format: "%10d", row.short) + rate(row.shortCorrect, row.short).leftPadded(12))
-            total.long += row.long; total.longCorrect += row.longCorrect; total.short += row.short; total.shortCorrect += row.shortCorrect
+            lines.append(row.language.tag.padding(toLength: 10, withPad: " ", startingAt: 0) + columns(row))
+            total.long += row.long; total.longCorrect += row.longCorrect; total.longAsked += row.longAsked
+            total.short += row.short; total.shortCorrect += row.shortCorrect; total.shortAsked += row.shortAsked
         }
-        lines.append("overall   " + String(format: "%9d", total.long) + rate(total.longCorrect, total.long).leftPadded(12)
-            + String(format: "%10d", total.short) + rate(total.shortCorrect, total.short).leftPadded(12))
+        lines.append("overall   " + columns(total))
         return lines.joined(separator: "\n")
     }
 }
@@ -187,20 +192,23 @@ extension String {
 }
 
 extension Evaluator {
-    /// Detects each labelled question's language (as a gateway's `auto` would) and compares it
-    /// with the label; questions of at least 20 Unicode code points are counted apart from shorter ones.
+    /// Identifies each labelled question's language (as a gateway's `auto` would) and compares it
+    /// with the label; a question too unclear to place counts as asked (the daemon asks the
+    /// caller). Questions of at least 20 Unicode code points are counted apart from shorter ones.
     public static func languageIdentification(_ questions: [LabelledQuestion], analyzer: Analyzer) -> LanguageIdentificationReport {
         var rows: [Language: LanguageIdentificationReport.Row] = [:]
         for question in questions {
             guard let tag = question.lang, let expected = Language(tag: tag) else { continue }
-            let correct = analyzer.detectLanguage(question.text) == expected
+            let identification = analyzer.identifyLanguage(question.text)
+            let correct = identification.isCertain && identification.language == expected
+            let asked = !identification.isCertain
             var row = rows[expected] ?? .init(language: expected)
             if question.text.unicodeScalars.count >= 20 {
                 row.long += 1
-                if correct { row.longCorrect += 1 }
+                if correct { row.longCorrect += 1 } else if asked { row.longAsked += 1 }
             } else {
                 row.short += 1
-                if correct { row.shortCorrect += 1 }
+                if correct { row.shortCorrect += 1 } else if asked { row.shortAsked += 1 }
             }
             rows[expected] = row
         }

@@ -19,6 +19,8 @@ public enum ConsultationKind: String, Hashable, Sendable, CaseIterable {
     case outOfScope = "OUT_OF_SCOPE"
     /// The caller's rating of a lawyer's reply was recorded.
     case rated = "RATED"
+    /// The message was too short to tell its language: the caller is asked to pick one.
+    case language = "LANGUAGE"
 }
 
 /// The reply to `ASK`: the kind, the session, machine-readable fields, and the text in the

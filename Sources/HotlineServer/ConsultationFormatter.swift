@@ -81,4 +81,24 @@ enum ConsultationFormatter {
         }
         return outcome
     }
+
+    /// `LANGUAGE`: the caller's message was too short to tell its language. The request is
+    /// written in the best guess (and in English when that is not the guess), and each choice
+    /// is the language's own name, so a caller can find theirs whichever it is. No legal text,
+    /// so no not-legal-advice notice.
+    static func languagePrompt(_ candidates: [Language], renderer: AnswerRenderer, prefix: String? = nil) -> ConsultationOutcome {
+        let catalog = renderer.catalog
+        let guess = candidates[0]
+        var lines = [catalog.text("language.ask", guess)]
+        if guess != .english { lines.append(catalog.text("language.ask", .english)) }
+        var fields = [ReplyField("lang", guess.tag)]
+        for (number, language) in candidates.enumerated() {
+            let name = catalog.text("language.name", language)
+            fields.append(ReplyField("choice", language.tag + ":" + name))
+            lines.append("\(number + 1). \(name)")
+        }
+        if let prefix { lines.insert(prefix, at: 0) }
+        return ConsultationOutcome(kind: .language, language: guess, fields: fields, text: lines.joined(separator: "\n"),
+                                   faq: nil, confidence: 0, citations: [], choices: candidates.map(\.tag))
+    }
 }

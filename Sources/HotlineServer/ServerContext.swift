@@ -127,7 +127,7 @@ struct ServerContext: Sendable {
             // triggers still run on each (the engine decides, on an answering thread).
             let requested = plan
             knowledge.run(on: eventLoop) { _, worker -> Bool in
-                guard case .question(let language) = requested else { return false }
+                guard case .question(let language, _) = requested else { return false }
                 if case .urgent? = try worker.engine.answer(text, language: language).escalation { return true }
                 return false
             }.flatMap { [self] urgent in
@@ -166,7 +166,7 @@ struct ServerContext: Sendable {
         }
         return stored.futureResult.map { [self] (outcome: ConsultationOutcome, reference: Int64) -> Reply in
             sessions.withSession(key, now: NIODeadline.now()) {
-                $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices)
+                $0.record(kind: outcome.kind, consultation: reference, language: outcome.language, choices: outcome.choices, question: text)
             }
             let seconds = Double((NIODeadline.now() - started).nanoseconds) / 1e9
             metrics.recordAsk(language: outcome.language.tag, kind: outcome.kind.rawValue, seconds: seconds)
@@ -185,9 +185,22 @@ struct ServerContext: Sendable {
     /// clarify consultation a pick answers).
     private func consult(plan: MessagePlan, text: String, generation: KnowledgeGeneration, worker: AnsweringWorker) throws -> (ConsultationOutcome, String, Int64?) {
         switch plan {
-        case .question(let language):
+        case .question(let language, let mayAskLanguage):
+            if mayAskLanguage {
+                let identification = worker.engine.searcher.analyzer.identifyLanguage(text)
+                if !identification.isCertain {
+                    return (ConsultationFormatter.languagePrompt(identification.candidates, renderer: worker.renderer), generation.version, nil)
+                }
+            }
             let result = try worker.engine.answer(text, language: language)
             return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)
+        case .pickLanguage(let prompt, let language):
+            let result = try worker.engine.answer(prompt.question, language: language)
+            return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, prompt.consultation)
+        case .repeatLanguagePrompt(let prompt):
+            let again = ConsultationFormatter.languagePrompt(prompt.choices, renderer: worker.renderer,
+                                                             prefix: worker.renderer.catalog.text("clarify.out-of-range", prompt.choices[0], ["count": "\(prompt.choices.count)"]))
+            return (again, generation.version, prompt.consultation)
         case .pick(let prompt, let index):
             if let faq = generation.file.faqs.first(where: { $0.id == prompt.choices[index] }) {
                 let result = try worker.engine.answer(picked: faq, language: prompt.language)

@@ -28,10 +28,34 @@ public struct OpenPrompt: Sendable, Hashable {
     }
 }
 
+/// An open language prompt: the caller's message was too short to tell its language; the next
+/// bare number picks one, and the held question is answered in it.
+public struct OpenLanguagePrompt: Sendable, Hashable {
+    /// The consultation that asked.
+    public var consultation: Int64
+    /// The caller's question, answered once a language is picked.
+    public var question: String
+    /// The languages offered, in the order shown (choice 1 first).
+    public var choices: [Language]
+
+    public init(consultation: Int64, question: String, choices: [Language]) {
+        self.consultation = consultation
+        self.question = question
+        self.choices = choices
+    }
+}
+
 /// What to do with one caller message, decided from the session's state.
 public enum MessagePlan: Sendable, Equatable {
-    /// An ordinary question; `language` is what the gateway said (nil: detect).
-    case question(language: Language?)
+    /// An ordinary question; `language` is what the gateway said (nil: detect). With
+    /// `mayAskLanguage`, a message too short to tell its language gets a language prompt instead
+    /// of an answer in a guessed language (only once per session, and only before its language
+    /// is known).
+    case question(language: Language?, mayAskLanguage: Bool = false)
+    /// The caller picked a language from the open language prompt: answer its held question.
+    case pickLanguage(prompt: OpenLanguagePrompt, language: Language)
+    /// A number that is no choice of the open language prompt: show it again.
+    case repeatLanguagePrompt(OpenLanguagePrompt)
     /// The caller picked choice `index` (0-based) of `prompt`.
     case pick(prompt: OpenPrompt, index: Int)
     /// A number that is no choice of the open prompt: show the prompt again.
@@ -45,6 +69,9 @@ public enum MessagePlan: Sendable, Equatable {
 public struct SessionState: Sendable {
     public var language: Language?
     public var openPrompt: OpenPrompt?
+    public var openLanguagePrompt: OpenLanguagePrompt?
+    /// Whether this session was ever asked for its language (it is asked at most once).
+    public var languageAsked = false
     /// After a lawyer's reply: the ticket whose reply the caller's next bare 1–5 rates.
     public var openRating: (ticket: Int64, language: Language)?
     /// The latest answers' consultation ids (newest last), which FEEDBACK may rate.
@@ -64,6 +91,14 @@ public struct SessionState: Sendable {
             if (1...prompt.choices.count).contains(number) { return .pick(prompt: prompt, index: number - 1) }
             return .repeatPrompt(prompt)
         }
+        if let prompt = openLanguagePrompt {
+            if let number = SessionState.bareNumber(message) {
+                if (1...prompt.choices.count).contains(number) { return .pickLanguage(prompt: prompt, language: prompt.choices[number - 1]) }
+                return .repeatLanguagePrompt(prompt)
+            }
+            // Anything else passes the prompt over: the new message is the question.
+            openLanguagePrompt = nil
+        }
         if let rating = openRating {
             // The rating question is answered, or passed over, by the very next message.
             openRating = nil
@@ -82,11 +117,22 @@ public struct SessionState: Sendable {
            message.unicodeScalars.allSatisfy({ !$0.properties.isAlphabetic || $0.value < 0x0250 || (0x1E00...0x1EFF).contains($0.value) }) {
             return .question(language: known)
         }
-        return .question(language: language)
+        return .question(language: language, mayAskLanguage: language == nil && self.language == nil && !languageAsked)
     }
 
-    /// Records what was replied: a clarify opens a prompt, anything else closes it.
-    public mutating func record(kind: ConsultationKind, consultation: Int64, language: Language, choices: [String]) {
+    /// Records what was replied: a clarify or language prompt opens, anything else closes both.
+    /// `question` is the caller's message (held by a language prompt).
+    public mutating func record(kind: ConsultationKind, consultation: Int64, language: Language, choices: [String], question: String = "") {
+        if kind == .language {
+            // The language is what the caller is about to choose, not the guess the prompt was
+            // written in; a repeated prompt keeps the question it holds.
+            let held = openLanguagePrompt?.question ?? question
+            openLanguagePrompt = OpenLanguagePrompt(consultation: consultation, question: held, choices: choices.compactMap(Language.init(tag:)))
+            languageAsked = true
+            openPrompt = nil
+            return
+        }
+        openLanguagePrompt = nil
         self.language = language
         switch kind {
         case .clarify:

@@ -102,6 +102,12 @@ public final class Analyzer {
         detector.detect(ICU.nfkcCasefold(text))
     }
 
+    /// Detects the language of raw text and says whether the text was clear enough to answer in
+    /// it, or the caller should be asked.
+    public func identifyLanguage(_ text: String) -> LanguageIdentification {
+        detector.identify(ICU.nfkcCasefold(text))
+    }
+
     /// Analyses a question or a piece of KB text in `language` (detected when `nil`).
     public func analyze(_ text: String, language: Language? = nil) -> Analysis {
         let normalized = ICU.nfkcCasefold(text)

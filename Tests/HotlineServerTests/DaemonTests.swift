@@ -83,6 +83,35 @@ struct DaemonTests {
         try await daemon.stop()
     }
 
+    /// "Unknown → ask the caller": a short message whose language cannot be told gets a
+    /// LANGUAGE prompt; the pick answers the held question in that language.
+    @Test func aShortMessageInAnUnclearLanguageAsksForTheLanguage() async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.gateway()
+        let asked = try #require(ReplyLine(try await client.exchange("ASK s1 auto abogado gratis")))
+        #expect(asked.kind == "LANGUAGE")
+        let choices = asked.fields("choice").compactMap { $0.split(separator: ":").first.map(String.init) }
+        #expect(Set(choices).isSuperset(of: ["en", "fr", "es", "pt", "id", "vi"]))
+        #expect((asked.text ?? "").contains("Español") && (asked.text ?? "").contains("English"))
+        let outOfRange = try #require(ReplyLine(try await client.exchange("ASK s1 auto 9")))
+        #expect(outOfRange.kind == "LANGUAGE" && outOfRange.fields("choice") == asked.fields("choice"))
+        let spanish = try #require(choices.firstIndex(of: "es")) + 1
+        let answered = try #require(ReplyLine(try await client.exchange("ASK s1 auto \(spanish)")))
+        #expect(["ANSWER", "CLARIFY"].contains(answered.kind))
+        #expect(answered.field("lang") == "es")
+        #expect(answered.fields("choice").allSatisfy { $0.hasPrefix("legalaid.") } && (answered.field("faq") ?? "legalaid.").hasPrefix("legalaid."))
+        // The session now knows its language: the same words are not asked about again.
+        let next = try #require(ReplyLine(try await client.exchange("ASK s1 auto abogado gratis")))
+        #expect(next.kind != "LANGUAGE" && next.field("lang") == "es")
+        // A caller who writes on instead of picking is answered, and not asked again.
+        #expect(try #require(ReplyLine(try await client.exchange("ASK s2 auto avocat gratuit?"))).kind == "LANGUAGE")
+        let french = try #require(ReplyLine(try await client.exchange("ASK s2 auto je n'ai pas d'argent pour payer un avocat, je peux avoir une aide gratuite ?")))
+        #expect(french.kind != "LANGUAGE" && french.field("lang") == "fr")
+        // A gateway that names the language is never asked.
+        #expect(try #require(ReplyLine(try await client.exchange("ASK s3 es abogado gratis"))).kind != "LANGUAGE")
+        try await daemon.stop()
+    }
+
     @Test func sessionAttributesAreStored() async throws {
         let daemon = try await TestDaemon.start()
         let client = try await daemon.gateway()
@@ -113,10 +142,10 @@ struct DaemonTests {
             #expect(reply.hasPrefix(expected), "\(name): \(reply)")
             #expect(try await client.exchange("PING") == "PONG", "\(name)")
         }
-        // FTS5 syntax and hostile text are ordinary questions.
+        // FTS5 syntax and hostile text are ordinary messages (the first may be asked its language).
         for text in ["NEAR(", "\"", "*", "AND", "a AND b OR NOT c", "🙂🙂🙂", String(repeating: "工资 ", count: 1100)] {
             let reply = try #require(ReplyLine(try await client.exchange("ASK h1 auto \(text)")))
-            #expect(["ANSWER", "CLARIFY", "ESCALATED", "OUT_OF_SCOPE"].contains(reply.kind), "\(text.prefix(20)): \(reply.kind)")
+            #expect(["ANSWER", "CLARIFY", "ESCALATED", "OUT_OF_SCOPE", "LANGUAGE"].contains(reply.kind), "\(text.prefix(20)): \(reply.kind)")
         }
         try await daemon.stop()
     }
@@ -318,7 +347,7 @@ struct SessionStateTests {
     @Test func numbersPickOnlyWhileAPromptIsOpen() {
         let now = NIODeadline.now()
         var state = SessionState(now: now)
-        #expect(state.plan(message: "2", language: nil, now: now) == .question(language: nil))
+        #expect(state.plan(message: "2", language: nil, now: now) == .question(language: nil, mayAskLanguage: true))
         state.record(kind: .clarify, consultation: 5, language: .english, choices: ["a", "b", "c"])
         let prompt = OpenPrompt(consultation: 5, choices: ["a", "b", "c"], language: .english)
         #expect(state.plan(message: " 3 ", language: nil, now: now) == .pick(prompt: prompt, index: 2))
@@ -329,6 +358,29 @@ struct SessionStateTests {
         state.record(kind: .answer, consultation: 6, language: .english, choices: [])
         #expect(state.plan(message: "1", language: nil, now: now) == .question(language: .english))
         #expect(state.ratedConsultation(nil) == 6 && state.ratedConsultation(5) == nil)
+    }
+
+    @Test func theLanguageIsAskedAtMostOnceAndTheHeldQuestionIsAnsweredInThePick() {
+        let now = NIODeadline.now()
+        var state = SessionState(now: now)
+        #expect(state.plan(message: "abogado gratis", language: nil, now: now) == .question(language: nil, mayAskLanguage: true))
+        state.record(kind: .language, consultation: 7, language: .english, choices: ["en", "es", "fr"], question: "abogado gratis")
+        let prompt = OpenLanguagePrompt(consultation: 7, question: "abogado gratis", choices: [.english, .spanish, .french])
+        #expect(state.plan(message: "4", language: nil, now: now) == .repeatLanguagePrompt(prompt))
+        state.record(kind: .language, consultation: 8, language: .english, choices: ["en", "es", "fr"], question: "4")
+        #expect(state.openLanguagePrompt?.question == "abogado gratis")
+        let again = OpenLanguagePrompt(consultation: 8, question: "abogado gratis", choices: [.english, .spanish, .french])
+        #expect(state.plan(message: "２", language: nil, now: now) == .pickLanguage(prompt: again, language: .spanish))
+        state.record(kind: .answer, consultation: 9, language: .spanish, choices: [])
+        #expect(state.openLanguagePrompt == nil && state.language == .spanish)
+        // A caller who writes on instead of picking is not asked again.
+        var other = SessionState(now: now)
+        other.record(kind: .language, consultation: 1, language: .english, choices: ["en", "fr"], question: "avocat gratuit?")
+        #expect(other.plan(message: "je n'ai pas d'argent pour un avocat", language: nil, now: now) == .question(language: nil, mayAskLanguage: false))
+        #expect(other.openLanguagePrompt == nil)
+        // A gateway that names the language is never asked.
+        var named = SessionState(now: now)
+        #expect(named.plan(message: "abogado gratis", language: .spanish, now: now) == .question(language: .spanish, mayAskLanguage: false))
     }
 
     @Test func idleSessionsExpire() {
