@@ -190,8 +190,8 @@ public struct KnowledgeBuilder: Sendable {
             guard try insertFAQ.step() else { throw db.lastError }
             let rowid = insertFAQ.int(0)
             insertFAQ.reset()
-            // Translations are for reading only (see ``FAQ/displayOnlyLanguages``).
-            let orderedQuestions = faq.questions.filter { !faq.displayOnlyLanguages.contains($0.key) }.sorted { $0.key.rawValue < $1.key.rawValue }
+            // Translated answers are for reading only (see ``FAQ/displayOnlyLanguages``).
+            let orderedQuestions = faq.questions.sorted { $0.key.rawValue < $1.key.rawValue }
             let indexedAnswers = faq.answers.filter { !faq.displayOnlyLanguages.contains($0.key) }
             let questionText = orderedQuestions.flatMap { language, texts in texts.map { "⟦\(language.tag)⟧\($0)" } }.joined(separator: "\n")
             let answerText = indexedAnswers.sorted { $0.key.rawValue < $1.key.rawValue }.map { "⟦\($0.key.tag)⟧\($0.value)" }.joined(separator: "\n")

@@ -107,9 +107,10 @@ public struct FAQ: Sendable, Hashable {
     public var location: SourceLocation
     /// Whether it came from an import (unresolved citations are then warnings).
     public var imported: Bool
-    /// Languages added from `translations/`: shown to callers, but not indexed for matching. Only
-    /// some FAQs are translated, and their extra text would pull questions in that language
-    /// towards them; matching across languages goes through the glossary instead.
+    /// Languages whose answer came from `translations/`: shown to callers, but not indexed for
+    /// matching. Only some FAQs have translated answers, and their long extra text would pull
+    /// every question in that language towards them. Question variants from `translations/` are
+    /// indexed: they are short, and every FAQ has them in every served language, so none is favoured.
     public var displayOnlyLanguages: Set<Language> = []
 }
 

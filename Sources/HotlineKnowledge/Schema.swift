@@ -1,7 +1,9 @@
 /// The compiled knowledge base's schema. Plain content tables keep the text inspectable with the
 /// `sqlite3` shell (which cannot load our tokenizer); the FTS5 indexes are external-content.
 enum Schema {
-    static let version = "3"
+    /// Part of the content hash: bump it whenever what gets indexed changes, not only the tables
+    /// (4: question variants from `translations/` are indexed).
+    static let version = "4"
 
     static let create = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);

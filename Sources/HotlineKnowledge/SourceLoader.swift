@@ -295,7 +295,6 @@ public enum SourceLoader {
                 sources.faqs[index].displayOnlyLanguages.insert(language)
             }
             for (language, values) in fields.languageFields("q") {
-                if sources.faqs[index].questions[language] == nil { sources.faqs[index].displayOnlyLanguages.insert(language) }
                 sources.faqs[index].questions[language, default: []] += values.map(\.0)
             }
             diagnostics += fields.diagnostics

@@ -73,7 +73,7 @@ public struct AnalyzerResources: Sendable {
 
     /// The analyser's version, stored in every knowledge base: an index built by another version
     /// (or another ICU, whose dictionaries segment differently) must be rebuilt.
-    public static var version: String { "hotline-analyzer/16 icu/\(ICU.version)" }
+    public static var version: String { "hotline-analyzer/17 icu/\(ICU.version)" }
 }
 
 /// The one text-analysis pipeline, used for indexing (as the FTS5 tokenizer) and for questions.
@@ -348,17 +348,20 @@ public final class Analyzer {
         return result
     }
 
-    /// Latin-script languages whose words are compared without accents. Not Vietnamese (its marks
-    /// tell words apart) and not French (its Snowball stemmer relies on them: folding cost French
-    /// questions on the dev sets, while Spanish gained).
-    static let accentFoldedLanguages: Set<Language> = [.spanish, .portuguese, .german, .indonesian, .english]
+    /// Latin-script languages whose words are compared without accents. Vietnamese too: its marks
+    /// tell words apart, but callers type it without them on phones ("het han visa") as often as
+    /// with; folded, KB text and both spellings meet (the glossary's concepts keep the senses
+    /// apart where it matters). Not French (its Snowball stemmer relies on them: folding cost
+    /// French questions on the dev sets, while Spanish gained).
+    static let accentFoldedLanguages: Set<Language> = [.spanish, .portuguese, .german, .indonesian, .english, .vietnamese]
 
-    /// The word without combining marks (é → e, ñ → n, ç → c); ASCII words are returned as they are.
+    /// The word without combining marks (é → e, ñ → n, ç → c, and Vietnamese đ → d, which has no
+    /// decomposition); ASCII words are returned as they are.
     static func foldAccents(_ word: String) -> String {
         guard word.utf8.contains(where: { $0 >= 0x80 }) else { return word }
         var result = String.UnicodeScalarView()
         for scalar in word.decomposedStringWithCanonicalMapping.unicodeScalars where !(0x0300...0x036F).contains(scalar.value) {
-            result.append(scalar)
+            result.append(scalar == "đ" ? "d" : scalar)
         }
         return String(result)
     }
