@@ -223,6 +223,12 @@ public final class AnswerEngine {
                 let questionCoverage = overlap / max(1e-9, queryWeight)
                 switch v.kind {
                 case .question:
+                    // Most variants (those in other languages) share nothing with the question:
+                    // their similarity is 0, so skip the two `pow` calls.
+                    if overlap == 0 {
+                        if bestVariantIndex == nil { bestVariantIndex = variant }
+                        continue
+                    }
                     let variantCoverage = overlap / max(1e-9, variantNorms[variant])
                     let similarity = pow(questionCoverage, c.questionCoverageExponent) * pow(variantCoverage, 1 - c.questionCoverageExponent)
                     if similarity > bestVariant || bestVariantIndex == nil {

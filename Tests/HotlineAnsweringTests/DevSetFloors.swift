@@ -9,7 +9,7 @@ enum DevSetFloors {
     static let answerableEscalatedRate = 0.10
     /// Tests/DevSet/languages, per language: what we reach today (see README), never lowered.
     static let languageRecallAt1: [String: Double] = [
-        "fr": 0.70, "es": 0.50, "pt": 0.60, "id": 0.60, "ja": 0.50, "ko": 0.60, "ar": 0.30, "ru": 0.55, "vi": 0.75, "th": 0.65,
+        "fr": 0.90, "es": 0.80, "pt": 0.85, "id": 0.85, "ja": 0.85, "ko": 0.95, "ar": 0.75, "ru": 0.75, "vi": 0.85, "th": 0.75,
         // the code-switched questions, by their dominant language
         "en": 0.85, "zh-Hans": 0.80,
     ]
