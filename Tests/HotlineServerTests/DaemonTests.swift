@@ -394,20 +394,6 @@ struct SessionStateTests {
     }
 }
 
-struct RedactionTests {
-    @Test(arguments: [
-        ("call me on 13812345678 please", "call me on [phone] please"),
-        ("my ID is 44010619900101123X ok", "my ID is [id-number] ok"),
-        ("old ID 440106900101123", "old ID [id-number]"),
-        ("write to li.ming@example.com", "write to [email]"),
-        ("passport E12345678 expired", "passport [passport] expired"),
-        ("工资3000元拖欠了2个月", "工资3000元拖欠了2个月"),
-    ])
-    func personalDataIsMasked(_ input: String, _ expected: String) {
-        #expect(Redaction.redact(input) == expected)
-    }
-}
-
 struct ConfigurationTests {
     @Test func fileSettingsApplyAndBadOnesAreRefused() throws {
         var configuration = ServerConfiguration()
@@ -416,17 +402,5 @@ struct ConfigurationTests {
         #expect(throws: ConfigurationError.self) { try configuration.apply([("prot", "1", "x")]) }
         #expect(throws: ConfigurationError.self) { try configuration.apply([("port", "seventy", "x")]) }
         #expect(ServerConfiguration.documentation().contains("max-line-bytes (default 8192)"))
-    }
-}
-
-struct MoreRedactionTests {
-    @Test(arguments: [
-        ("+86 138-1234-5678", "[phone]"),
-        ("138 1234 5678。", "[phone]。"),
-        ("订单号123456789012", "订单号123456789012"),
-        ("ref 2024-05-01", "ref 2024-05-01"),
-    ])
-    func groupedNumbers(_ input: String, _ expected: String) {
-        #expect(Redaction.redact(input) == expected)
     }
 }
