@@ -60,6 +60,14 @@ public final class SQLiteConnection {
     /// The rowid of the last row inserted on this connection.
     public var lastInsertRowID: Int64 { sqlite3_last_insert_rowid(handle) }
 
+    /// Rows changed by the last INSERT, UPDATE or DELETE.
+    public var changes: Int { Int(sqlite3_changes(handle)) }
+
+    /// Runs one statement with bound values, discarding any rows.
+    public func run(_ sql: String, _ values: [SQLiteValue]) throws {
+        try prepare(sql).run(values)
+    }
+
     /// How long a statement waits for another process's lock before failing with SQLITE_BUSY.
     public func setBusyTimeout(milliseconds: Int32) { sqlite3_busy_timeout(handle, milliseconds) }
 

@@ -89,7 +89,9 @@ public final class ServiceStore: @unchecked Sendable {
         try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
         let connection = try SQLiteConnection(path: path, mode: .readWriteCreate)
         connection.setBusyTimeout(milliseconds: busyTimeoutMilliseconds)
-        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=\(durability.rawValue); PRAGMA foreign_keys=ON")
+        // secure_delete: content that is deleted or overwritten (a caller's erased text) is zeroed
+        // in the file, not left in free pages.
+        try connection.execute("PRAGMA journal_mode=WAL; PRAGMA synchronous=\(durability.rawValue); PRAGMA foreign_keys=ON; PRAGMA secure_delete=ON")
         return connection
     }
 
@@ -294,6 +296,53 @@ public final class ServiceStore: @unchecked Sendable {
             }
             return result
         }
+    }
+
+    // MARK: A caller's rights (PIPL access and deletion)
+
+    /// Everything stored about one session for an access request: its transcript (with each
+    /// line's feedback) and its attributes. `gateway` nil: the session id on every gateway.
+    public func exportSession(gateway: String?, session: String) throws -> [[String: String]] {
+        try commits.sync { connection in
+            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
+            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            var records: [[String: String]] = []
+            for row in try connection.rows("""
+                SELECT c.id, c.gateway, c.asked_at, c.language, c.question, c.kind, c.faq, c.citations, c.kb_version,
+                       (SELECT group_concat(value, ',') FROM feedback f WHERE f.consultation = c.id)
+                FROM consultations c WHERE \(filter) ORDER BY c.id
+                """, arguments) {
+                var record = ["record": "consultation", "id": row[0] ?? "", "gateway": row[1] ?? "", "asked_at": row[2] ?? "",
+                              "language": row[3] ?? "", "question": row[4] ?? "", "reply_kind": row[5] ?? "", "kb_version": row[8] ?? ""]
+                if let faq = row[6] { record["faq"] = faq }
+                if let citations = row[7] { record["citations"] = citations }
+                if let feedback = row[9] { record["feedback"] = feedback }
+                records.append(record)
+            }
+            for row in try connection.rows("SELECT gateway, key, value FROM session_attributes WHERE \(filter) ORDER BY gateway, key", arguments) {
+                records.append(["record": "attribute", "gateway": row[0] ?? "", "key": row[1] ?? "", "value": row[2] ?? ""])
+            }
+            return records
+        }
+    }
+
+    /// Erases a session's raw text (its questions) and attributes for a deletion request,
+    /// keeping what statistics need (time, language, decision, FAQ, KB version). The erased
+    /// bytes are zeroed (`secure_delete`) and the WAL is checkpointed and truncated, so no copy
+    /// is left in the files. Returns the number of rows changed.
+    @discardableResult
+    public func eraseSession(gateway: String?, session: String) throws -> Int {
+        let changed = try commits.sync { connection -> Int in
+            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
+            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            try connection.run("UPDATE consultations SET question = '' WHERE \(filter) AND question <> ''", arguments)
+            var changed = connection.changes
+            try connection.run("DELETE FROM session_attributes WHERE \(filter)", arguments)
+            changed += connection.changes
+            return changed
+        }
+        flush()
+        return changed
     }
 
     public func consultationCount() throws -> Int {

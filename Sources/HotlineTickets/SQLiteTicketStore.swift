@@ -368,6 +368,57 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     }
 
     /// Ratings per lawyer: (lawyer, count, mean score).
+    // MARK: A caller's rights (PIPL access and deletion)
+
+    /// Everything the ticket store holds about one session for an access request: its tickets,
+    /// every message on them (the caller's, the lawyers' replies and notes) and the replies
+    /// delivered to the gateway. `gateway` nil: the session id on every gateway.
+    public func exportSession(gateway: String?, session: String) async throws -> [[String: String]] {
+        try await transaction { db in
+            let filter = gateway == nil ? "t.session = ?" : "t.session = ? AND t.gateway = ?"
+            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            var records: [[String: String]] = []
+            for row in try db.rows("""
+                SELECT t.id, t.gateway, t.language, t.status, t.reason, t.created_at, t.first_response_at,
+                       (SELECT group_concat(score, ',') FROM ratings r WHERE r.ticket = t.id)
+                FROM tickets t WHERE \(filter) ORDER BY t.id
+                """, arguments) {
+                var record = ["record": "ticket", "ticket": "T" + (row[0] ?? ""), "gateway": row[1] ?? "", "language": row[2] ?? "",
+                              "status": row[3] ?? "", "reason": row[4] ?? "", "created_at": row[5] ?? ""]
+                if let first = row[6] { record["first_response_at"] = first }
+                if let ratings = row[7] { record["ratings"] = ratings }
+                records.append(record)
+            }
+            for row in try db.rows("""
+                SELECT m.ticket, m.author, m.text, m.at FROM ticket_messages m JOIN tickets t ON t.id = m.ticket
+                WHERE \(filter) ORDER BY m.id
+                """, arguments) {
+                records.append(["record": "message", "ticket": "T" + (row[0] ?? ""), "author": row[1] ?? "", "text": row[2] ?? "", "at": row[3] ?? ""])
+            }
+            return records
+        }
+    }
+
+    /// Erases a session's raw text from the ticket store for a deletion request: every message
+    /// on its tickets (the caller's and the lawyers') and every reply in the outbox. Tickets keep
+    /// their times, status, language and ratings (statistics and promise clocks). Erased bytes
+    /// are zeroed (`secure_delete`) and the WAL is checkpointed and truncated.
+    @discardableResult
+    public func eraseSession(gateway: String?, session: String) async throws -> Int {
+        let changed = try await transaction { db -> Int in
+            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
+            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            try db.run("UPDATE ticket_messages SET text = '' WHERE text <> '' AND ticket IN (SELECT id FROM tickets WHERE \(filter))", arguments)
+            var changed = db.changes
+            try db.run("UPDATE events SET text = '' WHERE text <> '' AND \(filter)", arguments)
+            changed += db.changes
+            return changed
+        }
+        // After the commit, outside any transaction (a checkpoint cannot run inside one).
+        try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") }
+        return changed
+    }
+
     public func ratingsByLawyer() async throws -> [(lawyer: String, count: Int, mean: Double)] {
         try await transaction { db in
             try db.rows("SELECT lawyer, count(*), avg(score) FROM ratings WHERE lawyer IS NOT NULL GROUP BY lawyer ORDER BY lawyer")

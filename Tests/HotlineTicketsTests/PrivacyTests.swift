@@ -1,0 +1,57 @@
+import Foundation
+import HotlineStore
+import HotlineTesting
+import HotlineTickets
+import Testing
+
+/// A caller's access and deletion requests, on real SQLite files: the export holds everything
+/// kept about the session; after the erase, a byte search of every file in the data directory
+/// (databases, WAL, shared memory) finds none of the caller's raw text.
+struct PrivacyTests {
+    @Test func exportShowsTheSessionAndEraseLeavesNoRawBytes() async throws {
+        let directory = TemporaryDirectory()
+        let service = try ServiceStore(directory: directory.path)
+        let tickets = try SQLiteTicketStore(directory: directory.path)
+        let phone = "13812345678", name = "王秀英", replyWords = "王秀英请带劳动合同"
+        let question = "我叫\(name)，电话\(phone)，老板三个月没发工资"
+        _ = try await withCheckedThrowingContinuation { continuation in
+            service.record(ConsultationRecord(gateway: "g", session: "caller-1", askedAt: 1_000, language: "zh-Hans", question: question,
+                                              kind: "ESCALATED", faq: nil, confidence: 0.1, citations: nil, knowledgeBaseVersion: "kb",
+                                              latencyMicroseconds: 100, choiceOf: nil)) { continuation.resume(with: $0) }
+        }
+        _ = try await withCheckedThrowingContinuation { continuation in
+            service.setAttributes(gateway: "g", session: "caller-1", [("district", "天河")]) { continuation.resume(with: $0) }
+        }
+        // Another caller's data must survive the erase.
+        _ = try await withCheckedThrowingContinuation { continuation in
+            service.record(ConsultationRecord(gateway: "g", session: "caller-2", askedAt: 1_000, language: "zh-Hans", question: "押金不退怎么办",
+                                              kind: "ANSWER", faq: "tenancy.deposit-not-returned", confidence: 0.9, citations: nil,
+                                              knowledgeBaseVersion: "kb", latencyMicroseconds: 100, choiceOf: nil)) { continuation.resume(with: $0) }
+        }
+        var ticket = newTicket("caller-1")
+        ticket.question = question
+        let opened = try await tickets.open(ticket, now: 1_000)
+        let claim = try #require(try await tickets.claimNext(lawyer: chinese, now: 2_000, lease: 60_000, anyLanguageAfter: 600_000, atRiskMargin: 0))
+        _ = try await tickets.reply(ticket: opened.id, token: claim.token, lawyer: "li", text: replyWords, now: 3_000)
+        service.flush()
+
+        let exported = try service.exportSession(gateway: nil, session: "caller-1") + (try await tickets.exportSession(gateway: "g", session: "caller-1"))
+        #expect(exported.contains { $0["question"] == question })
+        #expect(exported.contains { $0["record"] == "attribute" && $0["value"] == "天河" })
+        #expect(exported.contains { $0["record"] == "message" && $0["text"] == replyWords })
+        #expect(!exported.contains { $0["question"] == "押金不退怎么办" })
+
+        #expect(try service.eraseSession(gateway: nil, session: "caller-1") == 2)
+        #expect(try await tickets.eraseSession(gateway: nil, session: "caller-1") >= 3)
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + file))
+            for secret in [phone, name, replyWords] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) still in \(file)")
+            }
+        }
+        // What statistics need stays; the other caller is untouched.
+        #expect(try service.transcript(gateway: "g", session: "caller-1").map(\.kind) == ["ESCALATED"])
+        #expect(try service.transcript(gateway: "g", session: "caller-2").map(\.question) == ["押金不退怎么办"])
+        #expect(try await tickets.ticket(opened.id)?.status != nil)
+    }
+}
