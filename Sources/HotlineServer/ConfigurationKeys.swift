@@ -50,6 +50,7 @@ extension ServerConfiguration {
         seconds("any-language-after", "seconds after which any lawyer may take a waiting ticket", \.anyLanguageAfter),
         integer("bury-after-expiries", "lease expiries after which a ticket is buried for a supervisor", \.buryAfterExpiries, 1...1000),
         seconds("at-risk-margin", "seconds before its deadline a waiting ticket counts as at risk", \.atRiskMargin),
+        integer("retention-days", "days raw caller text is kept before it is blanked (statistics stay)", \.retentionDays, 1...36_500),
     ]
 
     /// Applies `settings` (key → text); unknown keys and bad values are errors naming the key.

@@ -109,10 +109,32 @@ public final class HotlineServer: Service, Sendable {
             sweeperLoop.makeFutureWithTask { _ = try? await tickets.expireLeases(now: ServerContext.millisecondsNow(), buryAfter: buryAfter) }
         }
 
+        // Retention: once an hour, blank raw text older than `retention-days` (off the loops).
+        let store = context.store
+        let retention = Int64(configuration.retentionDays) * 86_400_000
+        let logger = self.logger
+        let retentionSweeper = sweeperLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(1)) { _ in
+            sweeperLoop.makeFutureWithTask {
+                let cutoff = ServerContext.millisecondsNow() - retention
+                do {
+                    let transcript = try await withCheckedThrowingContinuation { continuation in
+                        DispatchQueue.global(qos: .utility).async { continuation.resume(with: Result { try store.purgeRawText(before: cutoff) }) }
+                    }
+                    let ticketText = try await tickets.purgeRawText(before: cutoff)
+                    if transcript + ticketText > 0 {
+                        logger.info("retention purge", metadata: ["hotline.transcript-rows": "\(transcript)", "hotline.ticket-rows": "\(ticketText)"])
+                    }
+                } catch {
+                    logger.error("retention purge failed", metadata: ["error": "\(error)"])
+                }
+            }
+        }
+
         try? await gracefulShutdown()
 
         sweeper.cancel()
         leaseSweeper.cancel()
+        retentionSweeper.cancel()
         await drain(serverChannel)
         try? await metricsChannel?.close()
     }

@@ -58,6 +58,9 @@ public struct ServerConfiguration: Sendable {
     public var buryAfterExpiries = 3
     /// Tickets this close to their deadline count as at risk in `STATS`.
     public var atRiskMargin: TimeAmount = .minutes(10)
+    /// Days raw caller text is kept (PIPL: the shortest retention the service needs); older text
+    /// is blanked once a day, de-identified statistics stay.
+    public var retentionDays = 180
 
     public init() {}
 }

@@ -345,6 +345,22 @@ public final class ServiceStore: @unchecked Sendable {
         return changed
     }
 
+    /// Retention: blanks the questions asked before `cutoff` (milliseconds since 1970) and drops
+    /// attributes not updated since, keeping the de-identified rest for statistics; zeroed and
+    /// checkpointed like ``eraseSession(gateway:session:)``. Returns the number of rows changed.
+    @discardableResult
+    public func purgeRawText(before cutoff: Int64) throws -> Int {
+        let changed = try commits.sync { connection -> Int in
+            try connection.run("UPDATE consultations SET question = '' WHERE asked_at < ? AND question <> ''", [.integer(cutoff)])
+            var changed = connection.changes
+            try connection.run("DELETE FROM session_attributes WHERE updated_at < ?", [.integer(cutoff)])
+            changed += connection.changes
+            return changed
+        }
+        flush()
+        return changed
+    }
+
     public func consultationCount() throws -> Int {
         try commits.sync { connection in Int(try connection.rows("SELECT count(*) FROM consultations").first?.first??.description ?? "0") ?? 0 }
     }

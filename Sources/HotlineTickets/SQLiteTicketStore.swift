@@ -419,6 +419,26 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         return changed
     }
 
+    /// Retention: blanks the messages written before `cutoff` on tickets nobody is working on any
+    /// more (answered or closed) and the replies the gateway has acknowledged, keeping every
+    /// ticket's times, status and ratings. An open, claimed or buried ticket keeps its text (a
+    /// person still needs it), and so does a reply not yet delivered: a reply is never lost.
+    @discardableResult
+    public func purgeRawText(before cutoff: Int64) async throws -> Int {
+        let changed = try await transaction { db -> Int in
+            try db.run("""
+                UPDATE ticket_messages SET text = '' WHERE at < ? AND text <> ''
+                AND ticket IN (SELECT id FROM tickets WHERE status IN ('answered', 'closed'))
+                """, [.integer(cutoff)])
+            var changed = db.changes
+            try db.run("UPDATE events SET text = '' WHERE created_at < ? AND acked_at IS NOT NULL AND text <> ''", [.integer(cutoff)])
+            changed += db.changes
+            return changed
+        }
+        try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") }
+        return changed
+    }
+
     public func ratingsByLawyer() async throws -> [(lawyer: String, count: Int, mean: Double)] {
         try await transaction { db in
             try db.rows("SELECT lawyer, count(*), avg(score) FROM ratings WHERE lawyer IS NOT NULL GROUP BY lawyer ORDER BY lawyer")

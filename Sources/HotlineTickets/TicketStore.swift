@@ -64,4 +64,10 @@ public protocol TicketStore: Sendable {
     func transfer(ticket: Int64, token: String, language: String, now: Int64) async throws
     /// A ticket with its transcript.
     func ticket(_ id: Int64) async throws -> Ticket?
+    /// A caller's access request: the session's tickets and every message on them.
+    func exportSession(gateway: String?, session: String) async throws -> [[String: String]]
+    /// A caller's deletion request: blank the session's raw text, zeroed in the file.
+    @discardableResult func eraseSession(gateway: String?, session: String) async throws -> Int
+    /// Retention: blank raw text older than `cutoff` that no one needs any more.
+    @discardableResult func purgeRawText(before cutoff: Int64) async throws -> Int
 }

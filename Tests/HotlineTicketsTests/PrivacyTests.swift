@@ -54,4 +54,37 @@ struct PrivacyTests {
         #expect(try service.transcript(gateway: "g", session: "caller-2").map(\.question) == ["押金不退怎么办"])
         #expect(try await tickets.ticket(opened.id)?.status != nil)
     }
+
+    /// Retention blanks old raw text nobody needs, and keeps what a person still needs: a ticket
+    /// still waiting, and a reply not yet delivered.
+    @Test func retentionBlanksOldTextButNotOpenTicketsOrUndeliveredReplies() async throws {
+        let directory = TemporaryDirectory()
+        let service = try ServiceStore(directory: directory.path)
+        let tickets = try SQLiteTicketStore(directory: directory.path)
+        for (session, at) in [("old", Int64(1_000)), ("new", Int64(9_000_000))] {
+            _ = try await withCheckedThrowingContinuation { continuation in
+                service.record(ConsultationRecord(gateway: "g", session: session, askedAt: at, language: "zh-Hans", question: "问题\(session)",
+                                                  kind: "ANSWER", faq: "labor.wage-arrears", confidence: 0.9, citations: nil,
+                                                  knowledgeBaseVersion: "kb", latencyMicroseconds: 1, choiceOf: nil)) { continuation.resume(with: $0) }
+            }
+        }
+        #expect(try service.purgeRawText(before: 5_000_000) == 1)
+        #expect(try service.transcript(gateway: "g", session: "old").map(\.question) == [""])
+        #expect(try service.transcript(gateway: "g", session: "new").map(\.question) == ["问题new"])
+
+        // Answered and delivered: purged. Answered, reply not yet acknowledged: kept. Waiting: kept.
+        let delivered = try await tickets.open(newTicket("a", at: 1_000), now: 1_000)
+        let undelivered = try await tickets.open(newTicket("b", at: 1_000), now: 1_000)
+        let waiting = try await tickets.open(newTicket("c", at: 1_000), now: 1_000)
+        for _ in 0..<2 {
+            let claim = try #require(try await tickets.claimNext(lawyer: chinese, now: 2_000, lease: 60_000, anyLanguageAfter: 600_000, atRiskMargin: 0))
+            let event = try await tickets.reply(ticket: claim.ticket.id, token: claim.token, lawyer: "li", text: "答复\(claim.ticket.session)", now: 3_000)
+            if claim.ticket.id == delivered.id { #expect(try await tickets.acknowledge(gateway: "g", event: event.id, now: 4_000)) }
+        }
+        try await tickets.purgeRawText(before: 5_000_000)
+        #expect(try await tickets.ticket(delivered.id)?.messages.allSatisfy { $0.text.isEmpty } == true)
+        #expect(try await tickets.ticket(waiting.id)?.messages.map(\.text) == ["老板不发工资"])
+        #expect(try await tickets.pendingEvents(gateway: "g", after: 0).map(\.text) == ["答复b"])
+        _ = undelivered
+    }
 }
