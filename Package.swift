@@ -108,6 +108,8 @@ let package = Package(
             dependencies: [
                 "HotlineServer", "HotlineClient", "HotlineAnswering", "HotlineStore", "HotlineTickets",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ],
             path: "Tests/HotlineTesting"
         ),

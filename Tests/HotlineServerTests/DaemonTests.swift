@@ -404,3 +404,56 @@ struct ConfigurationTests {
         #expect(ServerConfiguration.documentation().contains("max-line-bytes (default 8192)"))
     }
 }
+
+/// Privacy by default, end to end: callers' messages full of phone numbers (every layout) and
+/// resident ID numbers go through a real daemon logging at trace level; none of the raw values
+/// appears in its logs, its metrics or its error replies. (300 messages keep the debug-build
+/// test short; the scanner itself is checked on 10,000 in HotlineTextTests.)
+struct PersonalDataStaysOutOfLogsTests {
+    @Test func messagesLeaveNoRawValueInLogsMetricsOrErrors() async throws {
+        let logs = CapturedLogs()
+        let daemon = try await TestDaemon.start(logs: logs) { $0.metricsPort = 0 }
+        let client = try await daemon.gateway()
+        var values: [String] = []
+        var errorReplies: [String] = []
+        let layouts: [(String) -> String] = [
+            { $0 }, { "+86 " + $0 }, { "(+86) \($0.prefix(3)) \($0.dropFirst(3).prefix(4)) \($0.suffix(4))" },
+            { "\($0.prefix(3))-\($0.dropFirst(3).prefix(4))-\($0.suffix(4))" }, { "0086" + $0 },
+        ]
+        let weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+        for batch in 0..<3 {
+            var lines: [String] = []
+            for index in 0..<100 {
+                let n = batch * 100 + index
+                let phone = "13\(String(format: "%09d", (n * 7919) % 1_000_000_000))"
+                let body = "44010619\(String(format: "%02d", 60 + n % 40))0\(n % 9 + 1)1\(n % 9)\(String(format: "%03d", n % 1000))"
+                let sum = zip(body.unicodeScalars, weights).reduce(0) { $0 + Int($1.0.value - 48) * $1.1 }
+                let id = body + ["1", "0", "X", "9", "8", "7", "6", "5", "4", "3", "2"][sum % 11]
+                values += [phone, id]
+                let text = ["老板欠薪，我电话\(layouts[n % layouts.count](phone))，身份证\(id)",
+                            "my boss owes me wages, call \(layouts[n % layouts.count](phone)), ID \(id)"][n % 2]
+                lines.append("ASK p\(n % 50) auto \(text)")
+                // A malformed command with personal data in it gets an error reply.
+                if n % 10 == 0 { lines.append("FEEDBACK p\(n % 50) \(phone)") }
+            }
+            try await client.send(lines.joined(separator: "\n"))
+            for _ in lines {
+                let reply = try await client.readLine()
+                if reply.hasPrefix("ERR") { errorReplies.append(reply) }
+            }
+        }
+        let port = try #require(try await daemon.server.metricsPort())
+        let http = try await LineClient.connect(host: "127.0.0.1", port: port)
+        try await http.sendRaw(Array("GET /metrics HTTP/1.1\r\nHost: localhost\r\n\r\n".utf8))
+        var metrics: [String] = []
+        while let line = try? await http.readLine(timeout: .seconds(10)) { metrics.append(line) }
+        try await daemon.stop()
+
+        #expect(errorReplies.count >= 30)
+        #expect(logs.all.contains { $0.contains("answered") && $0.contains("[phone]") && $0.contains("[id-number]") })
+        let everything = (logs.all + metrics + errorReplies).joined(separator: "\n")
+        let digitsOnly = String(everything.unicodeScalars.filter { ("0"..."9").contains($0) || $0 == "X" || $0 == "\n" || $0 == " " }.map(Character.init))
+        let leaked = Set(values).filter { everything.contains($0) || digitsOnly.contains($0) }
+        #expect(leaked.isEmpty, "\(leaked.count) raw values leaked, e.g. \(leaked.prefix(3))")
+    }
+}

@@ -6,6 +6,7 @@ import HotlineServer
 import HotlineStore
 import HotlineTickets
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import ServiceLifecycle
 
@@ -55,7 +56,8 @@ public final class TestDaemon: Sendable {
     private let running: Task<Void, Error>
 
     /// Starts a daemon; `configure` adjusts its configuration (port and data directory are set).
-    public static func start(knowledgeBase: String = shippedKnowledgeBasePath,
+    /// With `logs`, every log line at every level is captured there.
+    public static func start(knowledgeBase: String = shippedKnowledgeBasePath, logs: CapturedLogs? = nil,
                              _ configure: (inout ServerConfiguration) -> Void = { _ in }) async throws -> TestDaemon {
         let directory = TemporaryDirectory()
         var configuration = ServerConfiguration()
@@ -67,8 +69,8 @@ public final class TestDaemon: Sendable {
         try store.addGateway(id: "test", token: gatewayToken)
         let knowledge = try KnowledgeService(load: { try KnowledgeBaseFile(path: knowledgeBase) }, catalog: shippedCatalog,
                                              hotlinePhone: configuration.hotlinePhone, threads: configuration.answeringThreads)
-        var logger = Logger(label: "hotlined-test")
-        logger.logLevel = .critical
+        var logger = logs.map { logs in Logger(label: "hotlined-test") { _ in CapturingLogHandler(logs: logs) } } ?? Logger(label: "hotlined-test")
+        logger.logLevel = logs == nil ? .critical : .trace
         let tickets = try SQLiteTicketStore(directory: configuration.dataDirectory)
         for lawyer in TestDaemon.lawyers { try await tickets.addLawyer(lawyer.0, token: lawyer.1) }
         let ticketIndex = TicketIndex()
@@ -133,4 +135,26 @@ public func waitFor(_ future: EventLoopFuture<Void>, timeout: TimeAmount = .seco
         promise.completeWith(result)
     }
     try await promise.futureResult.get()
+}
+
+/// Log lines a test daemon wrote (message and metadata, rendered as text).
+public final class CapturedLogs: Sendable {
+    private let lines = NIOLockedValueBox([String]())
+    public init() {}
+    public var all: [String] { lines.withLockedValue { $0 } }
+    func append(_ line: String) { lines.withLockedValue { $0.append(line) } }
+}
+
+struct CapturingLogHandler: LogHandler {
+    let logs: CapturedLogs
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .trace
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String, file: String, function: String, line: UInt) {
+        let all = metadata.merging(explicit ?? [:]) { $1 }
+        logs.append("\(level) \(message) \(all.map { "\($0.key)=\($0.value)" }.sorted().joined(separator: " "))")
+    }
 }
