@@ -84,6 +84,15 @@ public final class AnswerEngine {
     /// Each FAQ's question-variant tokens, merged (ids, sorted, distinct): evidence spread over
     /// several variants of one FAQ adds up here.
     private let questionTokensByFAQ: [[Int32]]
+    /// The FAQs' variants laid out flat for the ranking loop, which touches thousands of them per
+    /// question (copying a variant value would cost two reference-count operations each): FAQ
+    /// i's variants are `faqVariants[faqVariantStart[i]..<faqVariantStart[i + 1]]`, variant v's
+    /// tokens `variantTokens[variantTokenStart[v]..<variantTokenStart[v + 1]]`.
+    private let faqVariantStart: [Int]
+    private let faqVariants: [Int32]
+    private let variantTokenStart: [Int]
+    private let variantTokens: [Int32]
+    private let variantIsQuestion: [Bool]
     /// Per-FAQ BM25 accumulators (zero between questions).
     private var relevanceScratch: [Double]
     /// The weight of a word no FAQ contains (the highest IDF).
@@ -102,6 +111,11 @@ public final class AnswerEngine {
         questionWeights = [Double](repeating: 0, count: file.tokens.count)
         relevanceScratch = [Double](repeating: 0, count: file.faqs.count)
         maximumWordWeight = KnowledgeBaseFile.inverseDocumentFrequency(documents: Double(file.faqs.count), containing: 0)
+        faqVariantStart = file.variantsByFAQ.reduce(into: [0]) { $0.append($0.last! + $1.count) }
+        faqVariants = file.variantsByFAQ.flatMap { $0.map(Int32.init) }
+        variantTokenStart = file.variants.reduce(into: [0]) { $0.append($0.last! + $1.tokenIDs.count) }
+        variantTokens = file.variants.flatMap(\.tokenIDs)
+        variantIsQuestion = file.variants.map { $0.kind == .question }
         questionTokensByFAQ = file.variantsByFAQ.map { indices in
             Array(Set(indices.filter { file.variants[$0].kind == .question }.flatMap { file.variants[$0].tokenIDs })).sorted()
         }
@@ -216,27 +230,32 @@ public final class AnswerEngine {
             var bestVariant = 0.0
             var bestVariantIndex: Int? = nil
             var answerCoverage = 0.0
-            for variant in file.variantsByFAQ[index] {
-                let v = file.variants[variant]
-                var overlap = 0.0
-                for id in v.tokenIDs { overlap += questionWeights[Int(id)] }
-                let questionCoverage = overlap / max(1e-9, queryWeight)
-                switch v.kind {
-                case .question:
-                    // Most variants (those in other languages) share nothing with the question:
-                    // their similarity is 0, so skip the two `pow` calls.
-                    if overlap == 0 {
-                        if bestVariantIndex == nil { bestVariantIndex = variant }
-                        continue
+            faqVariants.withUnsafeBufferPointer { variants in
+                variantTokens.withUnsafeBufferPointer { tokens in
+                    questionWeights.withUnsafeBufferPointer { weights in
+                        for slot in faqVariantStart[index]..<faqVariantStart[index + 1] {
+                            let variant = Int(variants[slot])
+                            var overlap = 0.0
+                            for position in variantTokenStart[variant]..<variantTokenStart[variant + 1] { overlap += weights[Int(tokens[position])] }
+                            let questionCoverage = overlap / max(1e-9, queryWeight)
+                            if variantIsQuestion[variant] {
+                                // Most variants (those in other languages) share nothing with the
+                                // question: their similarity is 0, so skip the two `pow` calls.
+                                if overlap == 0 {
+                                    if bestVariantIndex == nil { bestVariantIndex = variant }
+                                    continue
+                                }
+                                let variantCoverage = overlap / max(1e-9, variantNorms[variant])
+                                let similarity = pow(questionCoverage, c.questionCoverageExponent) * pow(variantCoverage, 1 - c.questionCoverageExponent)
+                                if similarity > bestVariant || bestVariantIndex == nil {
+                                    bestVariant = similarity
+                                    bestVariantIndex = variant
+                                }
+                            } else {
+                                answerCoverage = max(answerCoverage, questionCoverage)
+                            }
+                        }
                     }
-                    let variantCoverage = overlap / max(1e-9, variantNorms[variant])
-                    let similarity = pow(questionCoverage, c.questionCoverageExponent) * pow(variantCoverage, 1 - c.questionCoverageExponent)
-                    if similarity > bestVariant || bestVariantIndex == nil {
-                        bestVariant = similarity
-                        bestVariantIndex = variant
-                    }
-                case .answer:
-                    answerCoverage = max(answerCoverage, questionCoverage)
                 }
             }
             // Confidence: how well the question is matched by the FAQ's wording, in [0, 1] and
