@@ -112,6 +112,22 @@ struct DaemonTests {
         try await daemon.stop()
     }
 
+    /// Right-to-left Arabic and unspaced Thai, end to end: identified with `auto`, matched, and
+    /// answered in the caller's own language (the answer is translated), bytes intact.
+    @Test(arguments: [
+        ("ar", "انتهت صلاحية التأشيرة وما زلت في الصين، ماذا سيحدث لي؟", "إقامة غير قانونية"),
+        ("th", "วีซ่าหมดอายุแล้วแต่ยังอยู่ที่จีน จะโดนอะไรบ้าง", "พำนักโดยผิดกฎหมาย"),
+    ])
+    func arabicAndThaiAreAnsweredInTheirOwnLanguage(_ language: String, _ question: String, _ phrase: String) async throws {
+        let daemon = try await TestDaemon.start()
+        let client = try await daemon.gateway()
+        let reply = try #require(ReplyLine(try await client.exchange("ASK rtl-\(language) auto \(question)")))
+        #expect(reply.kind == "ANSWER")
+        #expect(reply.field("lang") == language && reply.field("faq") == "foreigners.visa-overstay" && reply.field("fallback") == nil)
+        #expect((reply.text ?? "").contains(phrase))
+        try await daemon.stop()
+    }
+
     @Test func sessionAttributesAreStored() async throws {
         let daemon = try await TestDaemon.start()
         let client = try await daemon.gateway()
