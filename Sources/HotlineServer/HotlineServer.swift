@@ -113,7 +113,7 @@ public final class HotlineServer: Service, Sendable {
         let store = context.store
         let retention = Int64(configuration.retentionDays) * 86_400_000
         let logger = self.logger
-        let retentionSweeper = sweeperLoop.scheduleRepeatedAsyncTask(initialDelay: .seconds(5), delay: .hours(1)) { _ in
+        let retentionSweeper = sweeperLoop.scheduleRepeatedAsyncTask(initialDelay: .minutes(1), delay: .hours(1)) { _ in
             sweeperLoop.makeFutureWithTask {
                 let cutoff = ServerContext.millisecondsNow() - retention
                 do {

@@ -357,7 +357,8 @@ public final class ServiceStore: @unchecked Sendable {
             changed += connection.changes
             return changed
         }
-        flush()
+        // The truncating checkpoint waits for readers: only when there was something to erase.
+        if changed > 0 { flush() }
         return changed
     }
 

@@ -435,7 +435,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             changed += db.changes
             return changed
         }
-        try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") }
+        // The truncating checkpoint waits for readers: only when there was something to erase.
+        if changed > 0 { try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") } }
         return changed
     }
 

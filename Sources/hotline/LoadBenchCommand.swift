@@ -87,8 +87,11 @@ struct LoadBench: AsyncParsableCommand {
         "ASK b\(index)-\(n % sessions) " + questions[(index * 7919 + n) % questions.count]
     }
 
+    /// Any reply to a caller's message (a LANGUAGE prompt for a message too short to place is
+    /// one); an `ERR` is a failure.
     static func isAnswer(_ line: String) -> Bool {
         line.hasPrefix("ANSWER ") || line.hasPrefix("CLARIFY ") || line.hasPrefix("ESCALATED ") || line.hasPrefix("OUT_OF_SCOPE ")
+            || line.hasPrefix("LANGUAGE ")
     }
 
     func closedLoop(_ client: LineClient, index: Int, questions: [String], recorder: LatencyRecorder,
