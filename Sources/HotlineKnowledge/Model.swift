@@ -70,6 +70,8 @@ public struct LawHeader: Sendable, Hashable {
     public var aliases: [String]
     public var effective: String?
     public var version: String?
+    /// `YYYY-MM-DD` the whole law was repealed (its articles stop being current that day).
+    public var repealed: String? = nil
     public var location: SourceLocation
 }
 

@@ -1,3 +1,4 @@
+import Foundation
 import HotlineText
 
 /// Cross-record rules of KnowledgeBase/FORMAT.md: unique ids, required languages, citations that
@@ -5,7 +6,8 @@ import HotlineText
 public enum SourceChecker {
     /// - Parameter statutesReplaced: the bureau's own statutes replaced ours, so a shipped FAQ's
     ///   citation they lack is reported, not fatal (as it always is for imported FAQs).
-    public static func check(_ sources: KnowledgeSources, statutesReplaced: Bool = false) -> [Diagnostic] {
+    ///   - today: `YYYY-MM-DD`; an FAQ citing an article repealed by then is flagged.
+    public static func check(_ sources: KnowledgeSources, statutesReplaced: Bool = false, today: String = SourceChecker.today()) -> [Diagnostic] {
         var diagnostics: [Diagnostic] = []
         var faqIDs: [String: SourceLocation] = [:]
         for faq in sources.faqs where !faq.id.isEmpty {
@@ -33,10 +35,18 @@ public enum SourceChecker {
             }
         }
         let known = Set(sources.articles.map(\.id))
+        // An article is in force when some version of it is in force and not repealed today.
+        let inForce = Set(sources.articles.filter { ($0.effective ?? "") <= today && ($0.repealed.map { $0 > today } ?? true) }.map(\.id))
         for faq in sources.faqs {
-            for citation in faq.citations where !known.contains(citation.id) {
-                let message = "citation `\(citation.id)` of FAQ `\(faq.id)` resolves to no article"
-                diagnostics.append(faq.imported || statutesReplaced ? .warning(faq.location, message) : .error(faq.location, message))
+            for citation in faq.citations {
+                if !known.contains(citation.id) {
+                    let message = "citation `\(citation.id)` of FAQ `\(faq.id)` resolves to no article"
+                    diagnostics.append(faq.imported || statutesReplaced ? .warning(faq.location, message) : .error(faq.location, message))
+                } else if !inForce.contains(citation.id) {
+                    let repealed = sources.articles.filter { $0.id == citation.id }.compactMap(\.repealed).max()
+                    let when = repealed.map { "was repealed on \($0)" } ?? "is not in force yet"
+                    diagnostics.append(.warning(faq.location, "FAQ `\(faq.id)` cites `\(citation.id)`, which \(when): review the answer"))
+                }
             }
         }
         var triggerIDs: Set<String> = []
@@ -46,5 +56,10 @@ public enum SourceChecker {
             }
         }
         return diagnostics
+    }
+
+    /// Today's date, `YYYY-MM-DD` in UTC (what the builder uses to pick current versions).
+    public static func today() -> String {
+        ISO8601DateFormatter.string(from: Date(), timeZone: TimeZone(identifier: "UTC")!, formatOptions: [.withFullDate])
     }
 }

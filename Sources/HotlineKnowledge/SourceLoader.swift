@@ -181,7 +181,7 @@ public enum SourceLoader {
         for record in records {
             var fields = Fields(record: record, file: file)
             if record.fields.first?.key == "law" {
-                fields.rejectUnknown { ["law", "law.en", "alias", "effective", "version"].contains($0) }
+                fields.rejectUnknown { ["law", "law.en", "alias", "effective", "version", "repealed"].contains($0) }
                 let title = fields.single("law") ?? ""
                 let header = LawHeader(
                     title: title,
@@ -189,10 +189,12 @@ public enum SourceLoader {
                     aliases: fields.all("alias").map(\.value),
                     effective: fields.date("effective") ?? { _ = fields.single("effective"); return nil }(),
                     version: fields.date("version"),
+                    repealed: fields.date("repealed"),
                     location: fields.start
                 )
                 if let existing = sources.laws[title] {
-                    if existing.englishTitle != header.englishTitle || existing.effective != header.effective || existing.version != header.version {
+                    if existing.englishTitle != header.englishTitle || existing.effective != header.effective || existing.version != header.version
+                        || existing.repealed != header.repealed {
                         fields.diagnostics.append(.error(fields.start, "law header for \(title) disagrees with \(existing.location)"))
                     }
                     var merged = existing
@@ -203,7 +205,7 @@ public enum SourceLoader {
                 }
                 currentLaw = sources.laws[title]
             } else if record.fields.first?.key == "article" {
-                fields.rejectUnknown { ["article", "label", "summary.zh-Hans", "summary.en"].contains($0) }
+                fields.rejectUnknown { ["article", "label", "summary.zh-Hans", "summary.en", "repealed"].contains($0) }
                 guard let law = currentLaw else {
                     fields.diagnostics.append(.error(fields.start, "article before any `law:` header"))
                     diagnostics += fields.diagnostics
@@ -213,6 +215,7 @@ public enum SourceLoader {
                 let label = fields.single("label")
                 let zh = fields.single("summary.zh-Hans")
                 let en = fields.single("summary.en")
+                let repealed = fields.date("repealed") ?? law.repealed
                 guard let (article, sub) = parseArticleNumber(number) else {
                     if !number.isEmpty { fields.diagnostics.append(.error(fields.start, "article number `\(number)` is not N or N-S")) }
                     diagnostics += fields.diagnostics
@@ -222,7 +225,7 @@ public enum SourceLoader {
                     reference: StatuteReference(law: law.title, article: article, sub: sub),
                     label: label ?? "", englishLawTitle: law.englishTitle,
                     summaryChinese: zh, summaryEnglish: en, officialText: nil,
-                    effective: law.effective, version: law.version, repealed: nil, location: fields.start
+                    effective: law.effective, version: law.version, repealed: repealed, location: fields.start
                 ))
             } else {
                 fields.diagnostics.append(.error(fields.start, "a statutes record starts with `law:` or `article:`"))

@@ -368,6 +368,36 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     }
 
     /// Ratings per lawyer: (lawyer, count, mean score).
+    // MARK: Knowledge-base upkeep
+
+    /// A question a lawyer answered: material for a draft FAQ (`hotline kb suggest`).
+    public struct AnsweredQuestion: Sendable {
+        public var ticket: Int64
+        public var language: String
+        public var topic: String?
+        /// The bot's candidate FAQs when it escalated (best first).
+        public var candidates: [String]
+        public var question: String
+        public var reply: String
+    }
+
+    /// Tickets a lawyer replied to (complaints excluded), with the caller's first message and the
+    /// first reply; text blanked by retention or erasure is skipped.
+    public func answeredQuestions() async throws -> [AnsweredQuestion] {
+        try await transaction { db in
+            try db.rows("""
+                SELECT t.id, t.language, t.topic, t.candidates,
+                       (SELECT text FROM ticket_messages m WHERE m.ticket = t.id AND m.author = 'caller' ORDER BY m.id LIMIT 1),
+                       (SELECT text FROM ticket_messages m WHERE m.ticket = t.id AND m.author LIKE 'lawyer:%' ORDER BY m.id LIMIT 1)
+                FROM tickets t WHERE t.reason <> 'complaint' ORDER BY t.id
+                """).compactMap { row in
+                guard let question = row[4], let reply = row[5], !question.isEmpty, !reply.isEmpty else { return nil }
+                return AnsweredQuestion(ticket: Int64(row[0] ?? "0") ?? 0, language: row[1] ?? "", topic: row[2],
+                                        candidates: (row[3] ?? "").split(separator: ",").map(String.init), question: question, reply: reply)
+            }
+        }
+    }
+
     // MARK: A caller's rights (PIPL access and deletion)
 
     /// Everything the ticket store holds about one session for an access request: its tickets,

@@ -13,6 +13,6 @@ struct KnowledgeBaseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "kb",
         abstract: "Check, build and benchmark the knowledge base.",
-        subcommands: [Check.self, Build.self, Bench.self]
+        subcommands: [Check.self, Build.self, Bench.self, Suggest.self]
     )
 }

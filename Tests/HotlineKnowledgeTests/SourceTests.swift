@@ -31,6 +31,26 @@ import Testing
         #expect(sources.articles.count == 2)
     }
 
+    /// Knowledge-base upkeep: an FAQ citing an article repealed by an amendment, or an article of
+    /// a repealed law, is flagged for review (a warning: the KB still builds and serves).
+    @Test func faqsCitingRepealedArticlesAreFlagged() {
+        let dir = TemporaryDirectory()
+        writeMiniSources(dir)
+        let (sources, _) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        #expect(SourceChecker.check(sources, today: "2026-11-29").isEmpty)
+        dir.write("KnowledgeBase/statutes/labor.txt", try! String(contentsOfFile: dir.path + "/KnowledgeBase/statutes/labor.txt", encoding: .utf8)
+            .replacingOccurrences(of: "label: 第八十二条\n", with: "label: 第八十二条\nrepealed: 2026-01-01\n"))
+        let (amended, loadDiagnostics) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        #expect(loadDiagnostics.isEmpty)
+        let flagged = SourceChecker.check(amended, today: "2026-11-29").map(\.description)
+        #expect(flagged.count == 1 && flagged[0].contains("labor.no-contract") && flagged[0].contains("repealed on 2026-01-01") && flagged[0].contains("warning"))
+        #expect(SourceChecker.check(amended, today: "2025-12-31").isEmpty)
+        dir.write("KnowledgeBase/statutes/labor.txt", try! String(contentsOfFile: dir.path + "/KnowledgeBase/statutes/labor.txt", encoding: .utf8)
+            .replacingOccurrences(of: "effective: 2013-07-01\n", with: "effective: 2013-07-01\nrepealed: 2026-06-30\n"))
+        let (repealedLaw, _) = SourceLoader.load(directory: dir.path + "/KnowledgeBase")
+        #expect(SourceChecker.check(repealedLaw, today: "2026-11-29").count == 2)
+    }
+
     @Test func everyKindOfProblemIsReportedWithFileAndLine() {
         let dir = TemporaryDirectory()
         writeMiniSources(dir)

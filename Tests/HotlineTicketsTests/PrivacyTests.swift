@@ -88,3 +88,23 @@ struct PrivacyTests {
         _ = undelivered
     }
 }
+
+/// `hotline kb suggest` reads what lawyers answered: the caller's first message and the first
+/// reply of every answered ticket, complaints and erased text left out.
+struct SuggestionSourceTests {
+    @Test func answeredQuestionsPairTheCallersQuestionWithTheFirstReply() async throws {
+        let directory = TemporaryDirectory()
+        let tickets = try SQLiteTicketStore(directory: directory.path)
+        for session in ["a", "b", "c"] { _ = try await tickets.open(newTicket(session), now: 1_000) }
+        var complaint = newTicket("d")
+        complaint.reason = "complaint"
+        _ = try await tickets.open(complaint, now: 1_000)
+        while let claim = try await tickets.claimNext(lawyer: chinese, now: 2_000, lease: 60_000, anyLanguageAfter: 600_000, atRiskMargin: 0) {
+            _ = try await tickets.reply(ticket: claim.ticket.id, token: claim.token, lawyer: "li", text: "先申请劳动仲裁（\(claim.ticket.session)）", now: 3_000)
+        }
+        try await tickets.eraseSession(gateway: "g", session: "c")
+        let answered = try await tickets.answeredQuestions()
+        #expect(answered.map(\.reply) == ["先申请劳动仲裁（a）", "先申请劳动仲裁（b）"])
+        #expect(answered.allSatisfy { $0.question == "老板不发工资" && $0.candidates == ["labor.wage-arrears"] && $0.topic == "labor" })
+    }
+}
