@@ -76,7 +76,8 @@ public final class ServiceStore: @unchecked Sendable {
     private let reader: SQLiteConnection
     private let readerQueue: DispatchQueue
 
-    static let schemaVersion = 1
+    /// 2 added the audit chain (``AuditLog``).
+    static let schemaVersion = 2
 
     /// How durable a service database is: `normal` survives a killed process, `full` also a
     /// power loss (each commit is fsynced).
@@ -145,6 +146,7 @@ public final class ServiceStore: @unchecked Sendable {
             CREATE TABLE IF NOT EXISTS session_attributes(
                 gateway TEXT NOT NULL, session TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,
                 updated_at INTEGER NOT NULL, PRIMARY KEY(gateway, session, key));
+            \(AuditLog.schema)
             PRAGMA user_version = \(ServiceStore.schemaVersion);
             """)
         }
@@ -223,7 +225,12 @@ public final class ServiceStore: @unchecked Sendable {
                 r.faq.map { .text($0) } ?? .null, .real(r.confidence), r.citations.map { .text($0) } ?? .null,
                 .text(r.knowledgeBaseVersion), .integer(r.latencyMicroseconds), r.choiceOf.map { .integer($0) } ?? .null,
             ])
-            return db.lastInsertRowID
+            let reference = db.lastInsertRowID
+            // The tamper-evident record: hashes and decisions, in the same transaction.
+            try AuditLog.append(db, kind: "consultation", subject: r.gateway + "/" + r.session,
+                                payload: "ref=\(reference) lang=\(r.language) question-sha256=\(AuditLog.sha256Hex(r.question)) decision=\(r.kind) faq=\(r.faq ?? "-") kb=\(r.knowledgeBaseVersion)",
+                                at: r.askedAt)
+            return reference
         }, completion: completion)
     }
 
@@ -360,6 +367,16 @@ public final class ServiceStore: @unchecked Sendable {
         // The truncating checkpoint waits for readers: only when there was something to erase.
         if changed > 0 { flush() }
         return changed
+    }
+
+    /// The audit chain's entries, oldest first.
+    public func auditEntries() throws -> [AuditLog.Entry] {
+        try commits.sync { try AuditLog.entries($0) }
+    }
+
+    /// The audit chain verified link by link, and its head.
+    public func verifyAudit() throws -> (count: Int, firstBroken: Int64?, head: AuditLog.Head) {
+        try commits.sync { try AuditLog.verify($0) }
     }
 
     public func consultationCount() throws -> Int {

@@ -13,8 +13,8 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     public let path: String
     private let commits: GroupCommit
 
-    /// 2 added `ratings`; every migration step is idempotent (CREATE … IF NOT EXISTS).
-    static let schemaVersion = 2
+    /// 2 added `ratings`, 3 the audit chain; every migration step is idempotent (CREATE … IF NOT EXISTS).
+    static let schemaVersion = 3
 
     public init(directory: String) throws {
         path = directory + "/tickets.sqlite"
@@ -51,6 +51,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             CREATE INDEX IF NOT EXISTS events_pending ON events(gateway, id) WHERE acked_at IS NULL;
             CREATE TABLE IF NOT EXISTS ratings(
                 ticket INTEGER NOT NULL REFERENCES tickets(id), lawyer TEXT, score INTEGER NOT NULL, at INTEGER NOT NULL);
+            \(AuditLog.schema)
             PRAGMA user_version = \(schemaVersion);
             """)
         }
@@ -164,15 +165,20 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             let id = db.lastInsertRowID
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, 'caller', ?, ?)")
                 .run([.integer(id), .text(new.question), .integer(now)])
+            try AuditLog.append(db, kind: "ticket-opened", subject: new.gateway + "/" + new.session,
+                                payload: "ticket=T\(id) lang=\(new.language) reason=\(new.reason) priority=\(new.priority.rawValue) question-sha256=\(AuditLog.sha256Hex(new.question)) deadline=\(new.deadline)",
+                                at: now)
             return try SQLiteTicketStore.load(db, id)!
         }
     }
 
     public func addCallerMessage(ticket: Int64, text: String, now: Int64, urgentDeadline: Int64?) async throws -> Ticket {
         try await transaction { db in
-            guard try SQLiteTicketStore.load(db, ticket) != nil else { throw TicketError.noSuchTicket }
+            guard let existing = try SQLiteTicketStore.load(db, ticket) else { throw TicketError.noSuchTicket }
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, 'caller', ?, ?)")
                 .run([.integer(ticket), .text(text), .integer(now)])
+            try AuditLog.append(db, kind: "caller-message", subject: existing.gateway + "/" + existing.session,
+                                payload: "ticket=T\(ticket) text-sha256=\(AuditLog.sha256Hex(text)) urgent=\(urgentDeadline != nil)", at: now)
             if let urgentDeadline {
                 // An urgent message raises the whole ticket (and brings its promise forward).
                 try db.prepare("UPDATE tickets SET priority = ?, deadline_at = MIN(deadline_at, ?) WHERE id = ?")
@@ -250,7 +256,10 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             let row = try db.rows("SELECT gateway, session, language FROM tickets WHERE id = ?", [.integer(ticket)]).first!
             try db.prepare("INSERT INTO events(gateway, session, kind, ticket, language, text, created_at) VALUES(?, ?, 'REPLY', ?, ?, ?, ?)")
                 .run([.text(row[0] ?? ""), .text(row[1] ?? ""), .integer(ticket), .text(row[2] ?? ""), .text(text), .integer(now)])
-            return GatewayEvent(id: db.lastInsertRowID, gateway: row[0] ?? "", session: row[1] ?? "", kind: "REPLY", ticket: ticket,
+            let event = db.lastInsertRowID
+            try AuditLog.append(db, kind: "lawyer-reply", subject: (row[0] ?? "") + "/" + (row[1] ?? ""),
+                                payload: "ticket=T\(ticket) lawyer=\(lawyer) event=\(event) text-sha256=\(AuditLog.sha256Hex(text))", at: now)
+            return GatewayEvent(id: event, gateway: row[0] ?? "", session: row[1] ?? "", kind: "REPLY", ticket: ticket,
                                 language: row[2] ?? "", text: text)
         }
     }
@@ -284,6 +293,9 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                 .run([.integer(ticket)])
             try db.prepare("INSERT INTO ticket_messages(ticket, author, text, at) VALUES(?, ?, 'closed without reply', ?)")
                 .run([.integer(ticket), .text("note:" + lawyer), .integer(now)])
+            let row = try db.rows("SELECT gateway, session FROM tickets WHERE id = ?", [.integer(ticket)]).first!
+            try AuditLog.append(db, kind: "ticket-closed", subject: (row[0] ?? "") + "/" + (row[1] ?? ""),
+                                payload: "ticket=T\(ticket) lawyer=\(lawyer)", at: now)
         }
     }
 
@@ -368,6 +380,16 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     }
 
     /// Ratings per lawyer: (lawyer, count, mean score).
+    /// The audit chain's entries, oldest first.
+    public func auditEntries() async throws -> [AuditLog.Entry] {
+        try await transaction { try AuditLog.entries($0) }
+    }
+
+    /// The audit chain verified link by link, and its head (read outside any batch).
+    public func verifyAudit() throws -> (count: Int, firstBroken: Int64?, head: AuditLog.Head) {
+        try commits.sync { try AuditLog.verify($0) }
+    }
+
     // MARK: Knowledge-base upkeep
 
     /// A question a lawyer answered: material for a draft FAQ (`hotline kb suggest`).
