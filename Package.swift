@@ -53,7 +53,7 @@ let package = Package(
         .target(
             name: "HotlineTickets",
             dependencies: [
-                "HotlineKnowledge", "HotlineStore",
+                "HotlineKnowledge", "HotlineStore", "HotlineText",
             ]
         ),
         // The gateway protocol: typed commands and replies, a pure parser and encoder, line framing.

@@ -369,6 +369,11 @@ public final class ServiceStore: @unchecked Sendable {
         return changed
     }
 
+    /// Runs read-only queries on the store's connection (reports).
+    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try commits.sync(body)
+    }
+
     /// The audit chain's entries, oldest first.
     public func auditEntries() throws -> [AuditLog.Entry] {
         try commits.sync { try AuditLog.entries($0) }

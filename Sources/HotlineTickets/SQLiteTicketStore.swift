@@ -385,6 +385,11 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { try AuditLog.entries($0) }
     }
 
+    /// Runs read-only queries on the store's connection, outside any batch (reports).
+    public func read<T>(_ body: (SQLiteConnection) throws -> T) throws -> T {
+        try commits.sync(body)
+    }
+
     /// The audit chain verified link by link, and its head (read outside any batch).
     public func verifyAudit() throws -> (count: Int, firstBroken: Int64?, head: AuditLog.Head) {
         try commits.sync { try AuditLog.verify($0) }

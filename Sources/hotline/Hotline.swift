@@ -5,7 +5,7 @@ struct Hotline: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hotline",
         abstract: "LegalHotline: build and check the knowledge base, ask it questions, measure it; manage and talk to hotlined.",
-        subcommands: [KnowledgeBaseCommand.self, Ask.self, Evaluate.self, GatewaysCommand.self, LawyersCommand.self, LawyerConsole.self, TicketsCommand.self, PrivacyCommand.self, AuditCommand.self, Chat.self, LoadBench.self]
+        subcommands: [KnowledgeBaseCommand.self, Ask.self, Evaluate.self, GatewaysCommand.self, LawyersCommand.self, LawyerConsole.self, TicketsCommand.self, PrivacyCommand.self, AuditCommand.self, ReportCommand.self, Chat.self, LoadBench.self]
     )
 }
 
