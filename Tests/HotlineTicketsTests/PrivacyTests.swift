@@ -86,6 +86,11 @@ struct PrivacyTests {
         #expect(try await tickets.ticket(waiting.id)?.messages.map(\.text) == ["老板不发工资"])
         #expect(try await tickets.pendingEvents(gateway: "g", after: 0).map(\.text) == ["答复b"])
         _ = undelivered
+        // What was purged is gone from every file (databases, WAL, shared memory), not only from queries.
+        for file in try FileManager.default.contentsOfDirectory(atPath: directory.path) {
+            let bytes = try Data(contentsOf: URL(fileURLWithPath: directory.path + "/" + file))
+            for purged in ["问题old", "答复a"] { #expect(bytes.range(of: Data(purged.utf8)) == nil, "\(purged) still in \(file)") }
+        }
     }
 }
 
