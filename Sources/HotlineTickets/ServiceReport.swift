@@ -40,9 +40,13 @@ public struct ServiceReport: Sendable {
     public var radarWeeks: (previous: String, latest: String)?
     public var minimumCount: Int
 
-    /// Builds the report over `[from, to]` (dates, UTC, inclusive). `topics` maps FAQ ids to topics.
+    /// Builds the report over `[from, to]` (dates, UTC, inclusive). `topics` maps FAQ ids to topics;
+    /// `clusterKey` puts backlog questions that say the same thing in one entry (the CLI passes the
+    /// analyser's distinct tokens; by default, the redacted text with case, spacing and final
+    /// punctuation ignored).
     public static func build(service: ServiceStore, tickets: SQLiteTicketStore, topics: [String: String],
-                             from: String, to: String, minimumCount: Int = 5) throws -> ServiceReport {
+                             from: String, to: String, minimumCount: Int = 5,
+                             clusterKey: (String) -> String = { ServiceReport.normalized($0) }) throws -> ServiceReport {
         var report = ServiceReport(from: from, to: to, minimumCount: minimumCount)
         let start = try milliseconds(from), end = try milliseconds(to) + 86_400_000
         let range: [SQLiteValue] = [.integer(start), .integer(end)]
@@ -83,16 +87,22 @@ public struct ServiceReport: Sendable {
                 .sorted { $0.rated > $1.rated }
             // The backlog: what the bot declined or escalated for want of confidence (not the
             // caller's request for a person), most frequent first, redacted and grouped.
-            var grouped: [String: Int] = [:]
+            var clusters: [String: (count: Int, texts: [String: Int])] = [:]
             for row in try db.rows("""
                 SELECT question, count(*) FROM consultations
                 WHERE \(window) AND question <> '' AND (kind = 'OUT_OF_SCOPE' OR (kind IN ('ANSWER', 'CLARIFY', 'ESCALATED') AND confidence < 0.3))
                 GROUP BY question ORDER BY 2 DESC LIMIT 5000
                 """, range) {
                 let text = ServiceReport.normalized(Redaction.redact(row[0] ?? ""))
-                grouped[text, default: 0] += Int(row[1] ?? "0") ?? 0
+                let count = Int(row[1] ?? "0") ?? 0
+                let key = clusterKey(text)
+                clusters[key, default: (0, [:])].count += count
+                clusters[key, default: (0, [:])].texts[text, default: 0] += count
             }
-            report.backlog = grouped.map { Count(key: $0.key, count: $0.value) }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }.prefix(30).map { $0 }
+            // Each cluster is shown by its most frequent wording.
+            report.backlog = clusters.values.map { cluster in
+                Count(key: cluster.texts.max { ($0.value, $1.key) < ($1.value, $0.key) }!.key, count: cluster.count)
+            }.sorted { ($0.count, $1.key) > ($1.count, $0.key) }.prefix(30).map { $0 }
             // The dispute radar: the last two full weeks of the window, by topic and district.
             var cells: [String: [String: [String: Int]]] = [:]  // week → district → topic → count
             for row in try db.rows("""
@@ -146,7 +156,7 @@ public struct ServiceReport: Sendable {
     }
 
     /// Backlog grouping: case, spacing and trailing punctuation do not make a new question.
-    static func normalized(_ text: String) -> String {
+    public static func normalized(_ text: String) -> String {
         let collapsed = text.lowercased().split(whereSeparator: \.isWhitespace).joined(separator: " ")
         return String(collapsed.trimmingCharacters(in: CharacterSet(charactersIn: "?？!！。.，, ")).prefix(200))
     }

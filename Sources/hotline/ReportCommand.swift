@@ -30,8 +30,13 @@ struct ReportCommand: ParsableCommand {
         let resources = try ProjectResources.locate()
         let file = try resources.knowledgeBase(kb)
         let topics = Dictionary(file.faqs.map { ($0.id, $0.topic) }, uniquingKeysWith: { first, _ in first })
+        // Backlog questions with the same analysed words (stems, glossary concepts) are one cluster:
+        // "老板拖欠工资怎么办" and "老板拖欠工资，怎么办？" are one entry.
+        let analyzer = try file.searcher().analyzer
         let report = try ServiceReport.build(service: try data.store(), tickets: try SQLiteTicketStore(directory: data.dataDir),
-                                             topics: topics, from: from, to: to, minimumCount: minCount)
+                                             topics: topics, from: from, to: to, minimumCount: minCount) { text in
+            Set(analyzer.analyze(text).tokens.map(\.text)).sorted().joined(separator: " ")
+        }
         let text = format == "html" ? report.html() : report.markdown()
         if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
     }
