@@ -211,8 +211,15 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
                       .integer(anyLanguageAfter), .integer(atRiskMargin), .integer(lawyer.supervisor ? 1 : 0)])
                 .first
             guard let row, let id = Int64(row[0] ?? ""), let until = Int64(row[1] ?? "") else { return nil }
+            try SQLiteTicketStore.audit(db, ticket: id, kind: "ticket-claimed", payload: "lawyer=\(lawyer.id)", at: now)
             return Claim(ticket: try SQLiteTicketStore.load(db, id)!, token: token, leaseUntil: until)
         }
+    }
+
+    /// Appends a ticket event to the audit chain, under the ticket's session.
+    static func audit(_ db: SQLiteConnection, ticket: Int64, kind: String, payload: String, at: Int64) throws {
+        guard let row = try db.rows("SELECT gateway, session FROM tickets WHERE id = ?", [.integer(ticket)]).first else { return }
+        try AuditLog.append(db, kind: kind, subject: (row[0] ?? "") + "/" + (row[1] ?? ""), payload: "ticket=T\(ticket) " + payload, at: at)
     }
 
     /// Checks that `token` holds `ticket`'s live lease.
@@ -235,6 +242,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             try SQLiteTicketStore.checkClaim(db, ticket: ticket, token: token, now: now)
             try db.prepare("UPDATE tickets SET status = 'open', claim_token = NULL, claimed_by = NULL, lease_until = NULL WHERE id = ?")
                 .run([.integer(ticket)])
+            try SQLiteTicketStore.audit(db, ticket: ticket, kind: "ticket-released", payload: "", at: now)
         }
     }
 
@@ -347,7 +355,9 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             UPDATE tickets SET status = 'buried', claim_token = NULL, claimed_by = NULL, lease_until = NULL
             WHERE id = ? AND status IN ('open', 'claimed')
             """).run([.integer(ticket)])
-            return try db.rows("SELECT changes()").first?.first??.description != "0"
+            guard db.changes > 0 else { return false }
+            try SQLiteTicketStore.audit(db, ticket: ticket, kind: "ticket-buried", payload: "", at: now)
+            return true
         }
     }
 
@@ -355,7 +365,9 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
         try await transaction { db in
             try db.prepare("UPDATE tickets SET status = 'open', expiries = 0, queued_at = ? WHERE id = ? AND status = 'buried'")
                 .run([.integer(now), .integer(ticket)])
-            return try db.rows("SELECT changes()").first?.first??.description != "0"
+            guard db.changes > 0 else { return false }
+            try SQLiteTicketStore.audit(db, ticket: ticket, kind: "ticket-kicked", payload: "", at: now)
+            return true
         }
     }
 
@@ -365,7 +377,9 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             UPDATE tickets SET status = 'open', language = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL,
                 expiries = 0, queued_at = ? WHERE id = ? AND status IN ('open', 'claimed', 'buried')
             """).run([.text(language), .integer(now), .integer(ticket)])
-            return try db.rows("SELECT changes()").first?.first??.description != "0"
+            guard db.changes > 0 else { return false }
+            try SQLiteTicketStore.audit(db, ticket: ticket, kind: "ticket-reassigned", payload: "lang=\(language)", at: now)
+            return true
         }
     }
 
@@ -376,6 +390,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             UPDATE tickets SET status = 'open', language = ?, queued_at = ?, claim_token = NULL, claimed_by = NULL, lease_until = NULL
             WHERE id = ?
             """).run([.text(language), .integer(now), .integer(ticket)])
+            try SQLiteTicketStore.audit(db, ticket: ticket, kind: "ticket-transferred", payload: "lang=\(language)", at: now)
         }
     }
 

@@ -17,7 +17,7 @@ struct AuditTests {
         let claim = try #require(try await tickets.claimNext(lawyer: chinese, now: 2_000, lease: 60_000, anyLanguageAfter: 600_000, atRiskMargin: 0))
         _ = try await tickets.reply(ticket: claim.ticket.id, token: claim.token, lawyer: "li", text: "请申请劳动仲裁。", now: 3_000)
         let entries = try await tickets.auditEntries()
-        #expect(entries.map(\.kind) == ["ticket-opened", "ticket-opened", "caller-message", "lawyer-reply"])
+        #expect(entries.map(\.kind) == ["ticket-opened", "ticket-opened", "caller-message", "ticket-claimed", "lawyer-reply"])
         #expect(entries.allSatisfy { !$0.payload.contains("工资") && !$0.payload.contains("仲裁") })  // hashes, never text
         #expect(AuditLog.firstBrokenEntry(entries) == nil)
 
