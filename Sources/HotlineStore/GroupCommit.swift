@@ -64,6 +64,20 @@ public final class GroupCommit: @unchecked Sendable {
         try queue.sync { try body(connection) }
     }
 
+    /// ``sync(_:)`` for async callers: the caller's thread is not blocked while `body` waits for
+    /// the queue (a checkpoint must run outside any transaction, and can take a while).
+    public func outsideBatch<T: Sendable>(_ body: @escaping @Sendable (SQLiteConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async { [self] in continuation.resume(with: Result { try body(connection) }) }
+        }
+    }
+
+    /// Copies the WAL into the database and truncates it, so bytes just overwritten (with
+    /// `secure_delete`) leave no copy in the log. Outside any batch.
+    public func truncateLog() async throws {
+        try await outsideBatch { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") }
+    }
+
     private func commitPending() {
         let operations = pending.withLock { state -> [Operation] in
             state.scheduled = false

@@ -307,12 +307,18 @@ public final class ServiceStore: @unchecked Sendable {
 
     // MARK: A caller's rights (PIPL access and deletion)
 
+    /// The WHERE clause and values selecting one caller's session (`gateway` nil: the session id
+    /// on every gateway); `table` qualifies the columns, e.g. `t.`.
+    public static func sessionFilter(gateway: String?, session: String, table: String = "") -> (sql: String, values: [SQLiteValue]) {
+        guard let gateway else { return ("\(table)session = ?", [.text(session)]) }
+        return ("\(table)session = ? AND \(table)gateway = ?", [.text(session), .text(gateway)])
+    }
+
     /// Everything stored about one session for an access request: its transcript (with each
     /// line's feedback) and its attributes. `gateway` nil: the session id on every gateway.
     public func exportSession(gateway: String?, session: String) throws -> [[String: String]] {
         try commits.sync { connection in
-            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
-            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            let (filter, arguments) = ServiceStore.sessionFilter(gateway: gateway, session: session)
             var records: [[String: String]] = []
             for row in try connection.rows("""
                 SELECT c.id, c.gateway, c.asked_at, c.language, c.question, c.kind, c.faq, c.citations, c.kb_version,
@@ -340,8 +346,7 @@ public final class ServiceStore: @unchecked Sendable {
     @discardableResult
     public func eraseSession(gateway: String?, session: String) throws -> Int {
         let changed = try commits.sync { connection -> Int in
-            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
-            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            let (filter, arguments) = ServiceStore.sessionFilter(gateway: gateway, session: session)
             try connection.run("UPDATE consultations SET question = '' WHERE \(filter) AND question <> ''", arguments)
             var changed = connection.changes
             try connection.run("DELETE FROM session_attributes WHERE \(filter)", arguments)

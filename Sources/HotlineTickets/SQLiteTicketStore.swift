@@ -447,8 +447,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     /// delivered to the gateway. `gateway` nil: the session id on every gateway.
     public func exportSession(gateway: String?, session: String) async throws -> [[String: String]] {
         try await transaction { db in
-            let filter = gateway == nil ? "t.session = ?" : "t.session = ? AND t.gateway = ?"
-            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            let (filter, arguments) = ServiceStore.sessionFilter(gateway: gateway, session: session, table: "t.")
             var records: [[String: String]] = []
             for row in try db.rows("""
                 SELECT t.id, t.gateway, t.language, t.status, t.reason, t.created_at, t.first_response_at,
@@ -478,16 +477,14 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
     @discardableResult
     public func eraseSession(gateway: String?, session: String) async throws -> Int {
         let changed = try await transaction { db -> Int in
-            let filter = gateway == nil ? "session = ?" : "session = ? AND gateway = ?"
-            let arguments: [SQLiteValue] = [.text(session)] + (gateway.map { [.text($0)] } ?? [])
+            let (filter, arguments) = ServiceStore.sessionFilter(gateway: gateway, session: session)
             try db.run("UPDATE ticket_messages SET text = '' WHERE text <> '' AND ticket IN (SELECT id FROM tickets WHERE \(filter))", arguments)
             var changed = db.changes
             try db.run("UPDATE events SET text = '' WHERE text <> '' AND \(filter)", arguments)
             changed += db.changes
             return changed
         }
-        // After the commit, outside any transaction (a checkpoint cannot run inside one).
-        try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") }
+        try await commits.truncateLog()
         return changed
     }
 
@@ -508,7 +505,7 @@ public final class SQLiteTicketStore: TicketStore, @unchecked Sendable {
             return changed
         }
         // The truncating checkpoint waits for readers: only when there was something to erase.
-        if changed > 0 { try commits.sync { db in _ = try db.rows("PRAGMA wal_checkpoint(TRUNCATE)") } }
+        if changed > 0 { try await commits.truncateLog() }
         return changed
     }
 
