@@ -185,12 +185,13 @@ struct ServerContext: Sendable {
     /// clarify consultation a pick answers).
     private func consult(plan: MessagePlan, text: String, generation: KnowledgeGeneration, worker: AnsweringWorker) throws -> (ConsultationOutcome, String, Int64?) {
         switch plan {
-        case .question(let language, let mayAskLanguage):
+        case .question(var language, let mayAskLanguage):
             if mayAskLanguage {
                 let identification = worker.engine.searcher.analyzer.identifyLanguage(text)
                 if !identification.isCertain {
                     return (ConsultationFormatter.languagePrompt(identification.candidates, renderer: worker.renderer), generation.version, nil)
                 }
+                language = identification.language  // identified once, not again by the engine
             }
             let result = try worker.engine.answer(text, language: language)
             return (ConsultationFormatter.outcome(result, renderer: worker.renderer, hotlinePhone: configuration.hotlinePhone), generation.version, nil)

@@ -70,7 +70,7 @@ struct LanguageDetector {
         }
         if vietnameseMarks >= 2 { return certain(.vietnamese) }
         let evidence = latinEvidence(normalized)
-        if let identified = Self.identify(normalized) {
+        if let identified = Self.cld2(normalized) {
             // On a few words CLD2 can be sure and wrong ("placar do flamengo" → English): in short
             // text its language must also lead on function words, unless there are none.
             // (No function word at all is no contradiction.)
@@ -82,7 +82,7 @@ struct LanguageDetector {
     }
 
     /// CLD2's answer when it is confident and names a language we serve in Latin script.
-    static func identify(_ text: String) -> Language? {
+    static func cld2(_ text: String) -> Language? {
         var code = [CChar](repeating: 0, count: 16)
         var reliable: Int32 = 0
         let percent = text.utf8CString.withUnsafeBufferPointer { bytes in
