@@ -176,7 +176,9 @@ public enum AuditLog {
     }
 
     public static func head(_ entries: [Entry]) -> Head {
-        Head(size: entries.count, root: hex(root(ArraySlice(entries.map { leafHash($0.hash) }))))
+        var tree = IncrementalMerkleTree()
+        for entry in entries { tree.append(leafHash(entry.hash)) }
+        return Head(size: entries.count, root: hex(tree.root))
     }
 
     /// One session's entries with their inclusion proofs against `head`.
@@ -201,19 +203,29 @@ public enum AuditLog {
         return Receipt(head: head(entries), subject: subject, items: items)
     }
 
+    /// What can be wrong with a receipt's entry.
+    public enum ReceiptProblem: Sendable, Hashable {
+        /// The entry's hash does not follow from its content and the previous hash.
+        case alteredEntry(Int64)
+        /// The proof has bytes that are not hex, or an index beyond the head.
+        case malformedProof(Int64)
+        /// The proof does not lead to the receipt's head.
+        case notUnderHead(Int64)
+    }
+
     /// Checks a receipt on its own: each entry's hash follows from its content and its
     /// predecessor, and each proof leads to the receipt's head. Compare that head with the one
     /// the bureau published. Returns the problems found (empty: valid).
-    public static func check(_ receipt: Receipt) -> [String] {
-        var problems: [String] = []
+    public static func check(_ receipt: Receipt) -> [ReceiptProblem] {
+        var problems: [ReceiptProblem] = []
         for item in receipt.items {
             let entry = item.entry
-            if chainHash(previous: item.previous, entry) != entry.hash { problems.append("entry \(entry.id): its hash does not match its content") }
+            if chainHash(previous: item.previous, entry) != entry.hash { problems.append(.alteredEntry(entry.id)) }
             var node = leafHash(entry.hash)
             var index = Int(entry.id - 1), size = receipt.head.size
             var proof = item.proof.compactMap(bytes)[...]
             // Fold the path: RFC 6962 §2.1.1 verification with (index, size).
-            guard index < size, proof.count == item.proof.count else { problems.append("entry \(entry.id): malformed proof"); continue }
+            guard index < size, proof.count == item.proof.count else { problems.append(.malformedProof(entry.id)); continue }
             var ok = true
             // The split decisions from the top (true: the leaf is in the left subtree), then the
             // siblings folded from the bottom, as `path` lists them.
@@ -227,7 +239,7 @@ public enum AuditLog {
                 proof = proof.dropFirst()
                 node = isLeft ? nodeHash(node, sibling) : nodeHash(sibling, node)
             }
-            if !ok || !proof.isEmpty || hex(node) != receipt.head.root { problems.append("entry \(entry.id): not included under the receipt's head") }
+            if !ok || !proof.isEmpty || hex(node) != receipt.head.root { problems.append(.notUnderHead(entry.id)) }
         }
         return problems
     }

@@ -13,42 +13,36 @@ struct AuditCommand: AsyncParsableCommand {
         subcommands: [VerifyAudit.self, AuditHead.self, AuditReceipt.self, CheckReceipt.self]
     )
 
-    /// Both chains, by name.
-    static func chains(_ data: DataDirectoryOption) async throws -> [(name: String, entries: [AuditLog.Entry])] {
-        [("transcript", try data.store().auditEntries()),
-         ("tickets", try await SQLiteTicketStore(directory: data.dataDir).auditEntries())]
+    /// Both chains verified by streaming them (a million entries without holding them).
+    static func verifiedChains(_ data: DataDirectoryOption) throws -> [(name: String, result: (count: Int, firstBroken: Int64?, head: AuditLog.Head))] {
+        [("transcript", try data.existingStore().verifyAudit()), ("tickets", try data.existingTicketStore().verifyAudit())]
     }
 }
 
-struct VerifyAudit: AsyncParsableCommand {
+struct VerifyAudit: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check every link of both chains; name the first broken entry.")
     @OptionGroup var data: DataDirectoryOption
 
-    func run() async throws {
+    func run() throws {
         var broken = false
-        let results = [("transcript", try data.store().verifyAudit()), ("tickets", try SQLiteTicketStore(directory: data.dataDir).verifyAudit())]
-        for (name, result) in results {
+        for (name, result) in try AuditCommand.verifiedChains(data) {
             if let entry = result.firstBroken {
-                print("\(name)\tBROKEN at entry \(entry) of \(result.count)")
+                print(try operatorText("audit.broken", ["chain": name, "entry": "\(entry)", "count": "\(result.count)"]))
                 broken = true
             } else {
-                print("\(name)\tintact\t\(result.count) entries\troot \(result.head.root)")
+                print(try operatorText("audit.intact", ["chain": name, "count": "\(result.count)", "root": result.head.root]))
             }
         }
         if broken { throw ExitCode.failure }
     }
 }
 
-struct AuditHead: AsyncParsableCommand {
+struct AuditHead: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "head", abstract: "Print the heads to publish (entry count and Merkle root of each chain) as JSON.")
     @OptionGroup var data: DataDirectoryOption
 
-    func run() async throws {
-        var heads: [String: AuditLog.Head] = [:]
-        for (name, entries) in try await AuditCommand.chains(data) { heads[name] = AuditLog.head(entries) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        print(String(decoding: try encoder.encode(heads), as: UTF8.self))
+    func run() throws {
+        try printJSON(Dictionary(uniqueKeysWithValues: try AuditCommand.verifiedChains(data).map { ($0.name, $0.result.head) }))
     }
 }
 
@@ -62,11 +56,11 @@ struct AuditReceipt: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        var receipts: [String: AuditLog.Receipt] = [:]
-        for (name, entries) in try await AuditCommand.chains(data) { receipts[name] = AuditLog.receipt(subject: gateway + "/" + session, entries: entries) }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
-        print(String(decoding: try encoder.encode(receipts), as: UTF8.self))
+        let subject = gateway + "/" + session
+        try printJSON([
+            "transcript": AuditLog.receipt(subject: subject, entries: try data.existingStore().auditEntries()),
+            "tickets": AuditLog.receipt(subject: subject, entries: try await data.existingTicketStore().auditEntries()),
+        ])
     }
 }
 
@@ -79,18 +73,25 @@ struct CheckReceipt: ParsableCommand {
     @Option(help: "Published heads (from `hotline audit head`) the receipt must match.") var heads: String?
 
     func run() throws {
-        let receipts = try JSONDecoder().decode([String: AuditLog.Receipt].self, from: Data(contentsOf: URL(fileURLWithPath: file)))
-        let published = try heads.map { try JSONDecoder().decode([String: AuditLog.Head].self, from: Data(contentsOf: URL(fileURLWithPath: $0))) }
+        let receipts = try readJSON([String: AuditLog.Receipt].self, from: file)
+        let published = try heads.map { try readJSON([String: AuditLog.Head].self, from: $0) }
         var problems: [String] = []
         for (name, receipt) in receipts.sorted(by: { $0.key < $1.key }) {
-            problems += AuditLog.check(receipt).map { "\(name): \($0)" }
-            if let published, published[name] != receipt.head {
-                problems.append("\(name): the receipt's head (\(receipt.head.size) entries, \(receipt.head.root)) is not the published one")
+            for problem in AuditLog.check(receipt) {
+                switch problem {
+                case .alteredEntry(let entry): problems.append(try operatorText("audit.receipt-altered", ["chain": name, "entry": "\(entry)"]))
+                case .malformedProof(let entry): problems.append(try operatorText("audit.receipt-malformed", ["chain": name, "entry": "\(entry)"]))
+                case .notUnderHead(let entry): problems.append(try operatorText("audit.receipt-not-under-head", ["chain": name, "entry": "\(entry)"]))
+                }
             }
-            print("\(name)\t\(receipt.items.count) entries for \(receipt.subject)\thead \(receipt.head.size) \(receipt.head.root)")
+            if let published, published[name] != receipt.head {
+                problems.append(try operatorText("audit.receipt-head-unpublished", ["chain": name, "count": "\(receipt.head.size)", "root": receipt.head.root]))
+            }
+            print(try operatorText("audit.receipt-summary", ["chain": name, "items": "\(receipt.items.count)", "subject": receipt.subject,
+                                                              "count": "\(receipt.head.size)", "root": receipt.head.root]))
         }
-        for problem in problems { print("INVALID\t\(problem)") }
+        for problem in problems { print(problem) }
         if !problems.isEmpty { throw ExitCode.failure }
-        print("valid")
+        print(try operatorText("audit.receipt-valid"))
     }
 }

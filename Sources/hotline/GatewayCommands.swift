@@ -1,6 +1,8 @@
 import ArgumentParser
+import Foundation
 import HotlineProtocol
 import HotlineStore
+import HotlineTickets
 
 struct GatewaysCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,7 +16,45 @@ struct DataDirectoryOption: ParsableArguments {
     @Option(help: "hotlined's data directory.")
     var dataDir = "hotline-data"
 
+    /// The service store, created if missing (setting up: `gateways add`).
     func store() throws -> ServiceStore { try ServiceStore(directory: dataDir) }
+
+    /// The service store of a data directory that must already exist: a command that reads or
+    /// erases data says so when pointed at the wrong place, instead of creating an empty store
+    /// and reporting nothing.
+    func existingStore() throws -> ServiceStore {
+        try requireExisting("hotline.sqlite")
+        return try ServiceStore(directory: dataDir)
+    }
+
+    func existingTicketStore() throws -> SQLiteTicketStore {
+        try requireExisting("tickets.sqlite")
+        return try SQLiteTicketStore(directory: dataDir)
+    }
+
+    private func requireExisting(_ file: String) throws {
+        guard FileManager.default.fileExists(atPath: dataDir + "/" + file) else {
+            throw CLIError(try operatorText("cli.no-data", ["dir": dataDir, "file": file]))
+        }
+    }
+}
+
+/// Prints a value as pretty, key-sorted JSON (receipts, heads, exports are read by people too).
+func printJSON<T: Encodable>(_ value: T) throws {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+    print(String(decoding: try encoder.encode(value), as: UTF8.self))
+}
+
+/// Reads a JSON file a person handed over, naming the file and the problem when it is not one.
+func readJSON<T: Decodable>(_ type: T.Type, from path: String) throws -> T {
+    let data: Data
+    do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+        throw CLIError(try operatorText("cli.cannot-read", ["file": path, "error": error.localizedDescription]))
+    }
+    do { return try JSONDecoder().decode(type, from: data) } catch {
+        throw CLIError(try operatorText("cli.bad-json", ["file": path, "error": "\(error)"]))
+    }
 }
 
 struct AddGateway: ParsableCommand {

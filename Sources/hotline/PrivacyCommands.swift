@@ -27,8 +27,8 @@ struct ExportSession: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let records = try data.store().exportSession(gateway: selection.gateway, session: selection.session)
-            + (try await SQLiteTicketStore(directory: data.dataDir).exportSession(gateway: selection.gateway, session: selection.session))
+        let records = try data.existingStore().exportSession(gateway: selection.gateway, session: selection.session)
+            + (try await data.existingTicketStore().exportSession(gateway: selection.gateway, session: selection.session))
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         for record in records { print(String(decoding: try encoder.encode(record), as: UTF8.self)) }
@@ -44,8 +44,8 @@ struct EraseSession: AsyncParsableCommand {
     @OptionGroup var data: DataDirectoryOption
 
     func run() async throws {
-        let transcript = try data.store().eraseSession(gateway: selection.gateway, session: selection.session)
-        let tickets = try await SQLiteTicketStore(directory: data.dataDir).eraseSession(gateway: selection.gateway, session: selection.session)
+        let transcript = try data.existingStore().eraseSession(gateway: selection.gateway, session: selection.session)
+        let tickets = try await data.existingTicketStore().eraseSession(gateway: selection.gateway, session: selection.session)
         print("transcript\t\(transcript)")
         print("tickets\t\(tickets)")
     }

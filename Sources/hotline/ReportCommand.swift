@@ -33,11 +33,13 @@ struct ReportCommand: ParsableCommand {
         // Backlog questions with the same analysed words (stems, glossary concepts) are one cluster:
         // "老板拖欠工资怎么办" and "老板拖欠工资，怎么办？" are one entry.
         let analyzer = try file.searcher().analyzer
-        let report = try ServiceReport.build(service: try data.store(), tickets: try SQLiteTicketStore(directory: data.dataDir),
+        let report = try ServiceReport.build(service: try data.existingStore(), tickets: try data.existingTicketStore(),
                                              topics: topics, from: from, to: to, minimumCount: minCount) { text in
             Set(analyzer.analyze(text).tokens.map(\.text)).sorted().joined(separator: " ")
         }
-        let text = format == "html" ? report.html() : report.markdown()
+        _ = try operatorText("report.none")  // the sentences load, or the command says why
+        let texts: ServiceReport.Texts = { key, values in (try? operatorText(key, values)) ?? key }
+        let text = format == "html" ? report.html(texts) : report.markdown(texts)
         if let out { try text.write(toFile: out, atomically: true, encoding: .utf8) } else { print(text, terminator: "") }
     }
 }

@@ -23,16 +23,18 @@ struct Suggest: AsyncParsableCommand {
     @Option(help: "Caller questions quoted per draft.") var questions = 5
 
     func run() async throws {
-        let answered = try await SQLiteTicketStore(directory: data.dataDir).answeredQuestions()
+        let answered = try await data.existingTicketStore().answeredQuestions()
         struct GroupKey: Hashable { var language: String; var topic: String; var nearest: String }
         let groups = Dictionary(grouping: answered) { GroupKey(language: $0.language, topic: $0.topic ?? "services", nearest: $0.candidates.first ?? "none") }
         let drafts = groups.filter { $0.value.count >= minCount }.sorted { ($0.value.count, $1.key.nearest) > ($1.value.count, $0.key.nearest) }
-        print("# Draft FAQs from \(answered.count) answered tickets: \(drafts.count) group(s) of at least \(minCount). DRAFTS FOR REVIEW:")
-        print("# rewrite each answer in our own words, add zh-Hans and en, cite the articles, then move it into KnowledgeBase/faqs/.")
+        print(try operatorText("suggest.header", ["answered": "\(answered.count)", "drafts": "\(drafts.count)", "min": "\(minCount)"]))
+        print(try operatorText("suggest.instructions"))
         for (number, (key, members)) in drafts.enumerated() {
             let tickets = members.map { "T\($0.ticket)" }
             print("")
-            print("# draft \(number + 1): \(members.count) tickets (\(tickets.prefix(10).joined(separator: ", "))\(tickets.count > 10 ? ", …" : "")), nearest FAQ \(key.nearest)")
+            print(try operatorText("suggest.draft", ["number": "\(number + 1)", "count": "\(members.count)",
+                                                     "tickets": tickets.prefix(10).joined(separator: ", ") + (tickets.count > 10 ? ", …" : ""),
+                                                     "nearest": key.nearest]))
             print("id: draft.\(key.topic)-\(number + 1)")
             print("topic: \(key.topic)")
             var seen = Set<String>()

@@ -1,4 +1,5 @@
 import Foundation
+import HotlineAnswering
 import HotlineStore
 import HotlineTesting
 import HotlineTickets
@@ -54,7 +55,9 @@ struct ReportTests {
         // Four questions that differ only in a phone number are one backlog entry once redacted.
         #expect(report.backlog.count == 1 && report.backlog[0].count == 4 && report.backlog[0].key.contains("[phone]"))
 
-        let markdown = report.markdown(), html = report.html()
+        let texts: ServiceReport.Texts = { operatorCatalog.text($0, .english, $1) }
+        let markdown = report.markdown(texts), html = report.html(texts)
+        #expect(markdown.contains("## Dispute radar") && !markdown.contains("report."))  // every sentence from Locales/operator
         for text in [markdown, html] {
             #expect(!text.contains("13812345670") && text.contains("[phone]"))
             #expect(!text.contains("越秀"))  // a cell under the minimum count
