@@ -144,23 +144,32 @@ public enum AuditLog {
     static func leafHash(_ entryHash: String) -> [UInt8] { Array(SHA256.hash(data: Data([0]) + Data(entryHash.utf8))) }
     static func nodeHash(_ left: [UInt8], _ right: [UInt8]) -> [UInt8] { Array(SHA256.hash(data: Data([1]) + Data(left) + Data(right))) }
 
-    /// The Merkle root over the leaves (RFC 6962 §2.1: split at the largest power of two below n).
-    static func root(_ leaves: ArraySlice<[UInt8]>) -> [UInt8] {
-        if leaves.isEmpty { return Array(SHA256.hash(data: Data())) }
-        if leaves.count == 1 { return leaves.first! }
-        let split = largestPowerOfTwo(below: leaves.count)
-        return nodeHash(root(leaves.prefix(split)), root(leaves.dropFirst(split)))
-    }
+    /// Subtree roots over the leaves (RFC 6962 §2.1: split at the largest power of two below n),
+    /// each computed once: the audit paths of many entries share most of their subtrees, so a
+    /// receipt for a busy session costs one pass over the chain, not one per entry.
+    struct MerkleTree {
+        let leaves: [[UInt8]]
+        private var roots: [Range<Int>: [UInt8]] = [:]
 
-    /// The audit path of leaf `index` (RFC 6962 §2.1.1), bottom first.
-    static func path(_ index: Int, _ leaves: ArraySlice<[UInt8]>) -> [[UInt8]] {
-        if leaves.count <= 1 { return [] }
-        let split = largestPowerOfTwo(below: leaves.count)
-        let start = leaves.startIndex
-        if index < split {
-            return path(index, leaves[start..<(start + split)]) + [root(leaves[(start + split)...])]
+        init(leaves: [[UInt8]]) { self.leaves = leaves }
+
+        mutating func root(_ range: Range<Int>) -> [UInt8] {
+            if range.isEmpty { return Array(SHA256.hash(data: Data())) }
+            if range.count == 1 { return leaves[range.lowerBound] }
+            if let known = roots[range] { return known }
+            let split = range.lowerBound + AuditLog.largestPowerOfTwo(below: range.count)
+            let hash = AuditLog.nodeHash(root(range.lowerBound..<split), root(split..<range.upperBound))
+            roots[range] = hash
+            return hash
         }
-        return path(index - split, leaves[(start + split)...]) + [root(leaves[start..<(start + split)])]
+
+        /// The audit path of leaf `index` within `range` (RFC 6962 §2.1.1), bottom first.
+        mutating func path(_ index: Int, _ range: Range<Int>) -> [[UInt8]] {
+            if range.count <= 1 { return [] }
+            let split = range.lowerBound + AuditLog.largestPowerOfTwo(below: range.count)
+            if index < split { return path(index, range.lowerBound..<split) + [root(split..<range.upperBound)] }
+            return path(index, split..<range.upperBound) + [root(range.lowerBound..<split)]
+        }
     }
 
     static func largestPowerOfTwo(below n: Int) -> Int {
@@ -196,9 +205,10 @@ public enum AuditLog {
     }
 
     public static func receipt(subject: String, entries: [Entry]) -> Receipt {
-        let leaves = ArraySlice(entries.map { leafHash($0.hash) })
+        var tree = MerkleTree(leaves: entries.map { leafHash($0.hash) })
         let items = entries.enumerated().filter { $0.element.subject == subject }.map { index, entry in
-            Receipt.Item(entry: entry, previous: index == 0 ? genesis : entries[index - 1].hash, proof: path(index, leaves).map { hex($0) })
+            Receipt.Item(entry: entry, previous: index == 0 ? genesis : entries[index - 1].hash,
+                         proof: tree.path(index, 0..<entries.count).map { hex($0) })
         }
         return Receipt(head: head(entries), subject: subject, items: items)
     }
